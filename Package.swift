@@ -1,0 +1,47 @@
+// swift-tools-version:6.0
+// Nianbao: a shell for Chinese government information-disclosure annual reports.
+//
+// Layers, bottom to top: the form (schema and rules) ← ingestion ← corpus ← language ←
+// session (all in NianbaoKit, no terminal code) ← the `nianbao` executable with libedit.
+import PackageDescription
+
+let package = Package(
+    name: "Nianbao",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "nianbao", targets: ["nianbao"]),
+        .library(name: "NianbaoKit", targets: ["NianbaoKit"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CLibedit",
+            pkgConfig: "libedit",
+            providers: [.apt(["libedit-dev"])]
+        ),
+        .systemLibrary(
+            name: "CLibxml2",
+            pkgConfig: "libxml-2.0",
+            providers: [.apt(["libxml2-dev"])]
+        ),
+        .target(
+            name: "NianbaoKit",
+            dependencies: ["CLibxml2"]
+        ),
+        .executableTarget(
+            name: "nianbao",
+            dependencies: [
+                "NianbaoKit",
+                "CLibedit",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(
+            name: "NianbaoKitTests",
+            dependencies: ["NianbaoKit"],
+            resources: [.copy("Transcripts")]
+        ),
+    ]
+)

@@ -1,0 +1,20 @@
+// libxml2's HTML parser, for reading reports saved as web pages. Ordinary HTML is not XML,
+// so the forgiving HTML parser (htmlReadMemory) is used, never the strict XML one.
+#ifndef NIANBAO_CLIBXML2_SHIM_H
+#define NIANBAO_CLIBXML2_SHIM_H
+#include <libxml/HTMLparser.h>
+#include <libxml/tree.h>
+#include <libxml/xmlerror.h>
+
+static void nb_xml_silent_error(void *ctx, const char *msg, ...) { (void)ctx; (void)msg; }
+
+/// Parses `size` bytes of UTF-8 HTML leniently, with errors and warnings silenced and no
+/// network access. The caller frees the result with xmlFreeDoc.
+static inline htmlDocPtr nb_html_parse(const char *bytes, int size) {
+    xmlSetGenericErrorFunc(NULL, nb_xml_silent_error);
+    return htmlReadMemory(bytes, size, NULL, "UTF-8",
+        HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |
+        HTML_PARSE_NONET | HTML_PARSE_NOBLANKS);
+}
+static inline void nb_xml_free(void *p) { xmlFree(p); }
+#endif

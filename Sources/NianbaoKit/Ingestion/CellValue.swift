@@ -1,0 +1,166 @@
+// What a printed cell holds: a number, nothing, a declared "not applicable", or text.
+//
+// FORMAT.md keeps the four apart and so does everything here: a blank is missing data, a "/"
+// is a declared empty, and neither is ever read as zero. Numbers are read from bytes:
+// full-width digits, thousands separators (`1,234`, `1，234`), signs (`+3`, `-14`),
+// decimals (`26.55`) and a unit written into the cell (`251000元`, kept and reported).
+
+public enum CellKind: UInt8, Sendable {
+    /// No such cell in the report (table, row or column missing).
+    case absent = 0
+    case number
+    /// Nothing printed.
+    case blank
+    /// Declared empty: `/`, `—`, `-`, `无`, `不适用`.
+    case notApplicable
+    /// Anything else, kept verbatim.
+    case text
+}
+
+public struct NumberValue: Sendable, Equatable {
+    /// The value when it is a whole number.
+    public var integer: Int64?
+    public var double: Double
+    /// Digits after the decimal point as printed (precision for comparisons).
+    public var decimals: Int
+    /// A unit printed inside the cell (`元`, `万元`, `件`), if any.
+    public var unit: String?
+}
+
+public enum CellValue: Sendable, Equatable {
+    case number(NumberValue)
+    case blank
+    case notApplicable
+    /// A number that does not fit in 64 bits: reported, never stored.
+    case overflow(String)
+    case text
+
+    public var kind: CellKind {
+        switch self {
+        case .number: return .number
+        case .blank: return .blank
+        case .notApplicable: return .notApplicable
+        case .overflow, .text: return .text
+        }
+    }
+
+    /// Whether the cell is a value rather than a label: a table reader places it in a column.
+    public var isValue: Bool {
+        if case .text = self { return false }
+        return true
+    }
+}
+
+public enum CellClassifier {
+    private static let notApplicableMarks: Set<[UInt8]> = Set(
+        ["/", "／", "—", "——", "-", "－", "--", "―", "无", "不适用", "\\", "×"].map { Array($0.utf8) })
+    private static let blankMarks: Set<[UInt8]> = Set(["_", "&nbsp;", "＿", "__"].map { Array($0.utf8) })
+    private static let units: [[UInt8]] = ["万元", "元", "件", "个", "条", "项", "次", "人", "家", "%", "％"]
+        .map { Array($0.utf8) }
+
+    /// Classifies one trimmed cell.
+    public static func classify(_ cell: ArraySlice<UInt8>) -> CellValue {
+        if cell.isEmpty { return .blank }
+        if cell.count <= 9 {
+            let a = Array(cell)
+            if notApplicableMarks.contains(a) { return .notApplicable }
+            if blankMarks.contains(a) { return .blank }
+        }
+        return parseNumber(cell) ?? .text
+    }
+
+    /// Reads a number from bytes, or nil when the cell is not a number.
+    static func parseNumber(_ cell: ArraySlice<UInt8>) -> CellValue? {
+        // Fast path: plain ASCII digits.
+        if cell.count <= 18, cell.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) {
+            var v: Int64 = 0
+            for b in cell { v = v * 10 + Int64(b - 0x30) }
+            return .number(NumberValue(integer: v, double: Double(v), decimals: 0, unit: nil))
+        }
+        // Normalise full-width digits and punctuation into an ASCII buffer; stop at a unit.
+        var ascii: [UInt8] = []
+        ascii.reserveCapacity(cell.count)
+        var i = cell.startIndex
+        var unit: String?
+        while i < cell.endIndex {
+            let b = cell[i]
+            if b < 0x80 {
+                if b == 0x20 { i += 1; continue }
+                ascii.append(b); i += 1; continue
+            }
+            // Full-width forms EF BC 80..BF / EF BD 80..9E map to ASCII 0x20..0x7E.
+            if b == 0xEF, i + 2 < cell.endIndex, cell[i + 1] == 0xBC || cell[i + 1] == 0xBD {
+                let c = Int(cell[i + 1] == 0xBC ? cell[i + 2] - 0x80 + 0x20 : cell[i + 2] - 0x80 + 0x60)
+                if c >= 0x21 && c <= 0x7E {
+                    // Full-width % is a unit, anything else joins the number.
+                    if c == 0x25 { unit = "％"; break }
+                    ascii.append(UInt8(c)); i += 3; continue
+                }
+            }
+            // A unit suffix ends the number; anything else makes the cell text.
+            let rest = cell[i...]
+            if let u = units.first(where: { rest.elementsEqual($0) }) {
+                unit = String(decoding: u, as: UTF8.self)
+                break
+            }
+            return nil
+        }
+        if let pct = ascii.lastIndex(of: 0x25), pct == ascii.count - 1 {
+            unit = "%"; ascii.removeLast()
+        }
+        return parseASCII(ascii, unit: unit)
+    }
+
+    /// `[+-]? digits ([,] ddd)* (. digits)?`
+    private static func parseASCII(_ s: [UInt8], unit: String?) -> CellValue? {
+        var i = 0
+        var negative = false
+        if i < s.count, s[i] == 0x2B || s[i] == 0x2D { negative = s[i] == 0x2D; i += 1 }
+        guard i < s.count, s[i] >= 0x30 && s[i] <= 0x39 else { return nil }
+        var digits: [UInt8] = []
+        var groupLen = 0
+        var sawSeparator = false
+        while i < s.count {
+            let b = s[i]
+            if b >= 0x30 && b <= 0x39 { digits.append(b); groupLen += 1; i += 1 }
+            else if b == 0x2C {
+                // A thousands separator must follow 1–3 digits (first group) or exactly 3.
+                if (sawSeparator && groupLen != 3) || (!sawSeparator && groupLen > 3) { return nil }
+                sawSeparator = true; groupLen = 0; i += 1
+            } else { break }
+        }
+        if sawSeparator && groupLen != 3 { return nil }
+        var fraction: [UInt8] = []
+        if i < s.count, s[i] == 0x2E {
+            i += 1
+            while i < s.count, s[i] >= 0x30 && s[i] <= 0x39 { fraction.append(s[i]); i += 1 }
+            if fraction.isEmpty { return nil }
+        }
+        guard i == s.count else { return nil }
+        let printed = String(decoding: s, as: UTF8.self)
+        // Strip leading zeros for the overflow test.
+        let significant = digits.drop { $0 == 0x30 }
+        if significant.count > 18 {
+            var big = Int64(0)
+            var overflow = false
+            for d in significant {
+                let (m, o1) = big.multipliedReportingOverflow(by: 10)
+                let (a, o2) = m.addingReportingOverflow(Int64(d - 0x30))
+                if o1 || o2 { overflow = true; break }
+                big = a
+            }
+            if overflow { return .overflow(printed) }
+        }
+        var intPart: Int64 = 0
+        for d in digits { intPart = intPart &* 10 &+ Int64(d - 0x30) }
+        if negative { intPart = -intPart }
+        if fraction.isEmpty {
+            return .number(NumberValue(integer: intPart, double: Double(intPart), decimals: 0, unit: unit))
+        }
+        let text = (negative ? "-" : "") + String(decoding: digits, as: UTF8.self) + "." + String(decoding: fraction, as: UTF8.self)
+        guard let d = Double(text) else { return nil }
+        // A fraction of all zeros is still a whole number ("795.0000").
+        let whole = fraction.allSatisfy { $0 == 0x30 }
+        return .number(NumberValue(integer: whole ? intPart : nil, double: d, decimals: fraction.count, unit: unit))
+    }
+}

@@ -1,0 +1,221 @@
+// Step two of ingestion: lines of text → a stream of table cells.
+//
+// However a table was flattened — one cell per line with tabs, ` |` after each cell, a row
+// per line with tabs, markdown pipes, space-aligned columns, HTML rows — the result here is
+// the same: cells in reading order, each with its line, and row breaks where the layout
+// shows them. Everything above this file is layout-independent.
+
+/// A line of the decoded report: its bytes and its 1-based line number in the file.
+public struct SourceLine: Sendable {
+    public var bytes: ArraySlice<UInt8>
+    public var number: Int
+
+    public var text: String { String(decoding: bytes, as: UTF8.self) }
+}
+
+/// One table cell as printed.
+public struct RawCell: Sendable {
+    public var bytes: ArraySlice<UInt8>
+    public var line: Int
+    public var text: String { String(decoding: bytes, as: UTF8.self) }
+}
+
+public enum CellToken: Sendable {
+    case cell(RawCell)
+    /// The end of a printed row (a tab row, a markdown row): the row may continue only if it
+    /// is still short of cells.
+    case softBreak(line: Int)
+    /// A blank line or a `|||` span line: the current row is over if it has any cells.
+    case hardBreak(line: Int)
+}
+
+/// How a report's tables were flattened into text.
+public enum TableLayout: String, Sendable, CaseIterable {
+    case tabCells = "tab-cells", pipeCells = "pipe-cells", tabRows = "tab-rows"
+    case markdown, spaceAligned = "space-aligned", html, lines, none
+}
+
+public enum Lines {
+    /// Splits UTF-8 text into lines (LF, CRLF or lone CR).
+    public static func split(_ text: [UInt8]) -> [SourceLine] {
+        var lines: [SourceLine] = []
+        lines.reserveCapacity(text.count / 24)
+        var start = 0
+        var number = 1
+        let hasLF = text.contains(0x0A)
+        let terminator: UInt8 = hasLF ? 0x0A : 0x0D
+        var i = 0
+        while i < text.count {
+            if text[i] == terminator {
+                var end = i
+                if hasLF, end > start, text[end - 1] == 0x0D { end -= 1 }
+                lines.append(SourceLine(bytes: text[start..<end], number: number))
+                number += 1
+                start = i + 1
+            }
+            i += 1
+        }
+        if start < text.count { lines.append(SourceLine(bytes: text[start..<text.count], number: number)) }
+        return lines
+    }
+}
+
+enum Bytes {
+    @inline(__always) static func isSpace(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 || b == 0x0D || b == 0x0C }
+
+    /// Trims ASCII spaces, NBSP (C2 A0) and the ideographic space (E3 80 80) from both ends.
+    static func trim(_ s: ArraySlice<UInt8>) -> ArraySlice<UInt8> {
+        var lo = s.startIndex, hi = s.endIndex
+        while lo < hi {
+            if isSpace(s[lo]) { lo += 1 }
+            else if hi - lo >= 2, s[lo] == 0xC2, s[lo + 1] == 0xA0 { lo += 2 }
+            else if hi - lo >= 3, s[lo] == 0xE3, s[lo + 1] == 0x80, s[lo + 2] == 0x80 { lo += 3 }
+            else { break }
+        }
+        while hi > lo {
+            if isSpace(s[hi - 1]) { hi -= 1 }
+            else if hi - lo >= 2, s[hi - 2] == 0xC2, s[hi - 1] == 0xA0 { hi -= 2 }
+            else if hi - lo >= 3, s[hi - 3] == 0xE3, s[hi - 2] == 0x80, s[hi - 1] == 0x80 { hi -= 3 }
+            else { break }
+        }
+        return s[lo..<hi]
+    }
+
+    static func contains(_ s: ArraySlice<UInt8>, _ b: UInt8) -> Bool { s.contains(b) }
+
+    /// Whether `needle` occurs in `hay` (byte search; both UTF-8).
+    static func contains(_ hay: ArraySlice<UInt8>, _ needle: [UInt8]) -> Bool {
+        guard !needle.isEmpty, hay.count >= needle.count else { return needle.isEmpty }
+        let first = needle[0]
+        var i = hay.startIndex
+        let last = hay.endIndex - needle.count
+        while i <= last {
+            if hay[i] == first {
+                var k = 1
+                while k < needle.count && hay[i + k] == needle[k] { k += 1 }
+                if k == needle.count { return true }
+            }
+            i += 1
+        }
+        return false
+    }
+}
+
+public enum CellSplitter {
+    /// The cells of the table lines `lines`, and the layout they were found in.
+    public static func tokens(_ lines: ArraySlice<SourceLine>) -> (tokens: [CellToken], layout: TableLayout) {
+        var tokens: [CellToken] = []
+        tokens.reserveCapacity(lines.count * 2)
+        var votes: [TableLayout: Int] = [:]
+        for line in lines {
+            let trimmed = Bytes.trim(line.bytes)
+            if trimmed.isEmpty {
+                if line.bytes.contains(0x09) {
+                    // A tab with nothing after it is an empty cell in the one-cell-per-line layout.
+                    let tabs = line.bytes.reduce(0) { $0 + ($1 == 0x09 ? 1 : 0) }
+                    for _ in 0..<max(1, tabs) { tokens.append(.cell(RawCell(bytes: trimmed, line: line.number))) }
+                } else {
+                    tokens.append(.hardBreak(line: line.number))
+                }
+                continue
+            }
+            if line.bytes.contains(0x09) {
+                var pieces = split(line.bytes, on: 0x09)
+                if let first = pieces.first, Bytes.trim(first).isEmpty { pieces.removeFirst() }
+                if pieces.count == 1 {
+                    votes[.tabCells, default: 0] += 1
+                    tokens.append(.cell(RawCell(bytes: Bytes.trim(pieces[0]), line: line.number)))
+                } else {
+                    votes[.tabRows, default: 0] += 1
+                    for p in pieces { tokens.append(.cell(RawCell(bytes: Bytes.trim(p), line: line.number))) }
+                    tokens.append(.softBreak(line: line.number))
+                }
+                continue
+            }
+            if trimmed.contains(0x7C) {   // '|'
+                let onlyPipes = trimmed.allSatisfy { $0 == 0x7C || Bytes.isSpace($0) || $0 == 0x2D || $0 == 0x3A }
+                if onlyPipes {
+                    if trimmed.contains(0x2D) { continue }    // markdown separator |---|---|
+                    if line.bytes.first.map(Bytes.isSpace) == true, trimmed.count == 1 {
+                        tokens.append(.cell(RawCell(bytes: trimmed[trimmed.startIndex..<trimmed.startIndex], line: line.number)))
+                        votes[.pipeCells, default: 0] += 1
+                    } else {
+                        tokens.append(.hardBreak(line: line.number))
+                    }
+                    continue
+                }
+                var pieces = split(trimmed, on: 0x7C)
+                let markdown = trimmed.first == 0x7C
+                if markdown, let f = pieces.first, Bytes.trim(f).isEmpty { pieces.removeFirst() }
+                if let l = pieces.last, Bytes.trim(l).isEmpty, trimmed.last == 0x7C { pieces.removeLast() }
+                votes[markdown ? .markdown : .pipeCells, default: 0] += 1
+                for p in pieces { tokens.append(.cell(RawCell(bytes: Bytes.trim(p), line: line.number))) }
+                if pieces.count > 1 || markdown { tokens.append(.softBreak(line: line.number)) }
+                continue
+            }
+            // Space-aligned columns (pdftotext -layout): runs of two or more spaces separate
+            // cells, and so does a single space between numbers.
+            let pieces = splitOnSpaceRuns(trimmed)
+            if pieces.count > 1 {
+                votes[.spaceAligned, default: 0] += 1
+                for p in pieces { tokens.append(.cell(RawCell(bytes: p, line: line.number))) }
+                tokens.append(.softBreak(line: line.number))
+            } else {
+                votes[.lines, default: 0] += 1
+                tokens.append(.cell(RawCell(bytes: trimmed, line: line.number)))
+            }
+        }
+        let layout = votes.max { a, b in a.value < b.value || (a.value == b.value && a.key.rawValue > b.key.rawValue) }?.key ?? .none
+        return (tokens, layout)
+    }
+
+    static func split(_ s: ArraySlice<UInt8>, on sep: UInt8) -> [ArraySlice<UInt8>] {
+        var out: [ArraySlice<UInt8>] = []
+        var start = s.startIndex
+        for i in s.indices where s[i] == sep {
+            out.append(s[start..<i])
+            start = i + 1
+        }
+        out.append(s[start..<s.endIndex])
+        return out
+    }
+
+    /// Splits on runs of ≥2 spaces (or ideographic spaces), and on single spaces that stand
+    /// between two numbers, so `0 0 0` is three cells but `(一) 予以公开` stays one.
+    static func splitOnSpaceRuns(_ s: ArraySlice<UInt8>) -> [ArraySlice<UInt8>] {
+        var out: [ArraySlice<UInt8>] = []
+        var start = s.startIndex
+        var i = s.startIndex
+        func isDigitish(_ b: UInt8) -> Bool { (b >= 0x30 && b <= 0x39) || b == 0x2F || b == 0x2D }
+        while i < s.endIndex {
+            var j = i
+            var width = 0
+            while j < s.endIndex {
+                if s[j] == 0x20 { j += 1; width += 1 }
+                else if j + 2 < s.endIndex, s[j] == 0xE3, s[j + 1] == 0x80, s[j + 2] == 0x80 { j += 3; width += 2 }
+                else { break }
+            }
+            if width == 0 { i += 1; continue }
+            let splitHere: Bool
+            if width >= 2 {
+                splitHere = true
+            } else {
+                // One space: split only between a number and a number.
+                let before = i > s.startIndex ? s[i - 1] : 0
+                let after = j < s.endIndex ? s[j] : 0
+                splitHere = isDigitish(before) && isDigitish(after) && tokenIsNumeric(s[start..<i])
+            }
+            if splitHere && i > start && j < s.endIndex {
+                out.append(s[start..<i])
+                start = j
+            }
+            i = j
+        }
+        out.append(s[start..<s.endIndex])
+        return out
+    }
+
+    private static func tokenIsNumeric(_ s: ArraySlice<UInt8>) -> Bool {
+        !s.isEmpty && s.allSatisfy { ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x2E || $0 == 0x2D || $0 == 0x2B || $0 == 0x2F || $0 == 0x2C }
+    }
+}

@@ -1,0 +1,119 @@
+// A report as read: every field of the form with the cell it came from, and every warning.
+
+/// One field's reading in one report.
+public struct FieldReading: Sendable, Equatable {
+    public var kind: CellKind
+    public var number: NumberValue?
+    /// The line of the report the cell was printed on (0 when absent or derived).
+    public var line: Int
+    /// The printed text, kept for text cells and numbers with units.
+    public var printed: String?
+
+    public static let absent = FieldReading(kind: .absent, number: nil, line: 0, printed: nil)
+}
+
+/// A structural finding from reading: something the reader could not place or had to skip.
+/// Findings are reported, never silently repaired.
+public struct ReadWarning: Sendable, Equatable, Codable {
+    /// A stable id, shown by `check` beside the consistency rules (`read.extra-cells`, …).
+    public var code: String
+    public var line: Int?
+    public var message: String
+
+    public init(code: String, line: Int?, message: String) {
+        self.code = code
+        self.line = line
+        self.message = message
+    }
+}
+
+/// The ids of structural findings, with what they mean (for `check` and `explain`).
+public enum ReadFinding: String, CaseIterable, Sendable {
+    case missingSection = "read.missing-section"
+    case missingTable = "read.missing-table"
+    case missingRows = "read.missing-rows"
+    case truncated = "read.truncated"
+    case extraCells = "read.extra-cells"
+    case unplaced = "read.unplaced-values"
+    case unknownLabel = "read.unknown-label"
+    case strayNumber = "read.stray-number"
+    case textInCell = "read.text-in-cell"
+    case overflow = "read.number-overflow"
+    case unitInCell = "read.unit-in-cell"
+    case splitNumber = "read.split-number"
+    case duplicateRow = "read.duplicate-row"
+    case unexpectedColumn = "read.unexpected-column"
+    case mixedFormat = "read.mixed-format"
+    case noTitle = "read.no-title"
+    case decoded = "read.encoding"
+
+    public var meaning: String {
+        switch self {
+        case .missingSection: return "a section of the standard form is not in the report"
+        case .missingTable: return "a section is there but its table is not"
+        case .missingRows: return "rows of a table were not found"
+        case .truncated: return "the report ends part way: what follows is missing"
+        case .extraCells: return "a row has more cells than the table has columns"
+        case .unplaced: return "a row's values cannot be placed in columns (cells missing or out of order)"
+        case .unknownLabel: return "a row label matches no row of the standard form; its numbers were not read"
+        case .strayNumber: return "a number inside a table that belongs to no row"
+        case .textInCell: return "text where a number belongs"
+        case .overflow: return "a number too large to store (more than 64 bits)"
+        case .unitInCell: return "a unit written inside a number cell (251000元)"
+        case .splitNumber: return "one number possibly split over two cells"
+        case .duplicateRow: return "the same row printed twice; the first was kept"
+        case .unexpectedColumn: return "a column that the row does not have in either format"
+        case .mixedFormat: return "tables of the 2019 and 2021 formats in one report"
+        case .noTitle: return "no title naming the body and the year"
+        case .decoded: return "the file was not UTF-8 and was converted"
+        }
+    }
+}
+
+public struct Report: Sendable {
+    public var file: String
+    public var org: String?
+    public var year: Int?
+    public var format: FormVersion?
+    public var layout: String
+    public var encoding: TextEncoding
+    /// One reading per field of `Form.standard`, by field index.
+    public var cells: [FieldReading]
+    public var warnings: [ReadWarning]
+    /// Line of each section's heading, by section number.
+    public var sectionLines: [Int: Int]
+    /// Line of each table row, by row key (`s3.granted`): where check findings point.
+    public var rowLines: [String: Int]
+    /// Statistics period as printed (自…起至…止), if found.
+    public var period: ReportPeriod?
+    /// Signature date at the end, if found.
+    public var signed: ReportDate?
+    /// Numbers stated in the narrative, for the `text.numbers` rule.
+    public var statedNumbers: [StatedNumber]
+    /// Whether section 六 mentions 信息处理费.
+    public var mentionsProcessingFee: Bool
+
+    public func value(_ field: Field) -> FieldReading { cells[field.index] }
+}
+
+public struct ReportDate: Sendable, Equatable, Comparable {
+    public var year: Int, month: Int, day: Int
+    public static func < (a: ReportDate, b: ReportDate) -> Bool {
+        (a.year, a.month, a.day) < (b.year, b.month, b.day)
+    }
+    public var description: String { "\(year)年\(month)月\(day)日" }
+}
+
+public struct ReportPeriod: Sendable, Equatable {
+    public var start: ReportDate
+    public var end: ReportDate
+    public var line: Int
+}
+
+/// A number the narrative states about the tables (本年新收…N件).
+public struct StatedNumber: Sendable, Equatable {
+    /// The field it should equal.
+    public var fieldID: String
+    public var value: Int64
+    public var line: Int
+}

@@ -1,0 +1,382 @@
+// Step four of ingestion: the whole report — title, sections, tables, narrative facts.
+//
+// decode → (HTML → lines) → lines → title and sections → cells → tables → Report.
+// Sections are recognised by their title words, since narratives reuse 一、二、 for their own
+// headings; what is missing is reported, never filled in.
+
+public enum ReportReader {
+    /// Reads a report from the bytes of a file. Throws only when the bytes are not a text
+    /// report at all; anything a text report lacks becomes a warning.
+    public static func read(bytes: [UInt8], file: String) throws(DecodingError) -> Report {
+        let (utf8, encoding) = try Decoder.decode(bytes)
+        let lines: [SourceLine]
+        var isHTML = false
+        if HTMLText.looksLikeHTML(utf8) {
+            lines = HTMLText.lines(utf8)
+            isHTML = true
+        } else {
+            lines = Lines.split(utf8)
+        }
+        var report = read(lines: lines, file: file, encoding: encoding)
+        if isHTML { report.layout = TableLayout.html.rawValue }
+        if encoding != .utf8 && encoding != .utf8BOM {
+            report.warnings.insert(ReadWarning(code: ReadFinding.decoded.rawValue, line: nil,
+                                               message: "read as \(encoding.rawValue)"), at: 0)
+        }
+        return report
+    }
+
+    static func read(lines: [SourceLine], file: String, encoding: TextEncoding) -> Report {
+        var sink = ReadingSink()
+        let title = findTitle(lines)
+        let headings = findSections(lines)
+        var sectionLines: [Int: Int] = [:]
+        for h in headings { sectionLines[h.section] = lines[h.index].number }
+
+        var layouts: [TableLayout: Int] = [:]
+        var period: ReportPeriod?
+        var stated: [StatedNumber] = []
+        var mentionsFee = false
+
+        // Text before the first heading and narrative sections: period and stated numbers.
+        let firstHeading = headings.first?.index ?? lines.count
+        scanNarrative(lines[0..<firstHeading], period: &period, stated: &stated)
+
+        for (k, h) in headings.enumerated() {
+            let end = k + 1 < headings.count ? headings[k + 1].index : lines.count
+            let body = lines[(h.index + 1)..<end]
+            switch h.section {
+            case 2, 3, 4:
+                let (tokens, layout) = CellSplitter.tokens(body)
+                let hasCells = tokens.contains { if case .cell(let c) = $0 { return !c.bytes.isEmpty }; return false }
+                if !hasCells {
+                    sink.warn(.missingTable, lines[h.index].number, "section \(numeral(h.section)): heading present but no table")
+                    continue
+                }
+                layouts[layout, default: 0] += body.count
+                switch h.section {
+                case 2: Section2Reader.read(tokens, into: &sink)
+                case 3: Section3Reader.read(tokens, into: &sink)
+                default: Section4Reader.read(tokens, into: &sink)
+                }
+            case 6:
+                for l in body where Bytes.contains(l.bytes, Array("信息处理费".utf8)) { mentionsFee = true }
+                scanNarrative(body, period: &period, stated: &stated)
+            default:
+                scanNarrative(body, period: &period, stated: &stated)
+            }
+        }
+
+        reportMissingSections(headings: headings, lines: lines, sink: &sink)
+        if title.org == nil || title.year == nil {
+            sink.warn(.noTitle, title.line, title.org == nil ? "no title naming the reporting body" : "no year in the title")
+        }
+
+        var format: FormVersion?
+        if let s2 = sink.evidence[2], let s3 = sink.evidence[3], s2 != s3 {
+            sink.warn(.mixedFormat, sectionLines[3], "section 二 follows the \(s2.rawValue) format and section 三 the \(s3.rawValue) format")
+            format = s2
+        } else {
+            format = sink.evidence[2] ?? sink.evidence[3]
+        }
+        deriveSubtotals(&sink.cells, format: format)
+
+        let layout = layouts.max { $0.value < $1.value }?.key ?? .none
+        let unplaced = sink.warnings.filter { $0.code == ReadFinding.unplaced.rawValue }.count
+        let layoutName = unplaced >= 3 ? "garbled" : layout.rawValue
+
+        let year = title.year ?? period?.start.year
+        return Report(file: file, org: title.org, year: year, format: format, layout: layoutName,
+                      encoding: encoding, cells: sink.cells, warnings: sink.warnings,
+                      sectionLines: sectionLines, rowLines: sink.rowLines, period: period,
+                      signed: findSignature(lines), statedNumbers: stated,
+                      mentionsProcessingFee: mentionsFee)
+    }
+
+    static func numeral(_ n: Int) -> String { Form.standard.section(n)?.numeral ?? String(n) }
+
+    // MARK: Title
+
+    struct Title { var org: String?; var year: Int?; var line: Int? }
+
+    /// The title is the first line (within the first few) naming a year and a report; a title
+    /// split over two lines is joined.
+    static func findTitle(_ lines: [SourceLine]) -> Title {
+        var seen = 0
+        for (i, line) in lines.enumerated() {
+            let text = clean(line.text)
+            if text.isEmpty { continue }
+            seen += 1
+            if seen > 8 { break }
+            var candidate = text
+            if !LabelFolding.fold(candidate).contains("报告"), i + 1 < lines.count {
+                let next = clean(lines[i + 1].text)
+                if LabelFolding.fold(next).contains("报告"), (candidate + next).count < 80 { candidate += next }
+            }
+            let folded = LabelFolding.fold(candidate)
+            guard folded.contains("报告"), folded.contains("年"), candidate.count < 100 else { continue }
+            if let (org, year) = parseTitle(candidate) { return Title(org: org, year: year, line: line.number) }
+        }
+        return Title(org: nil, year: nil, line: nil)
+    }
+
+    /// `方正县政府办公室2021年政府信息公开工作年度报告` → (方正县政府办公室, 2021).
+    static func parseTitle(_ title: String) -> (String?, Int)? {
+        let chars = Array(title)
+        for i in 0..<chars.count where chars[i] == "年" && i >= 4 {
+            let digits = String(chars[(i - 4)..<i])
+            guard let year = Int(foldDigits(digits)), (1990...2100).contains(year) else { continue }
+            var org = String(chars[..<(i - 4)]).trimmingSpaces()
+            for prefix in ["关于", "《"] where org.hasPrefix(prefix) { org.removeFirst(prefix.count) }
+            if org.isEmpty {
+                // `2021年度XX县政府信息公开工作年度报告`: the body follows the year.
+                var rest = String(chars[(i + 1)...])
+                if rest.hasPrefix("度") { rest.removeFirst() }
+                if let r = rest.firstRange(of: "政府信息公开") { org = String(rest[..<r.lowerBound]) }
+            }
+            return (org.isEmpty ? nil : org, year)
+        }
+        return nil
+    }
+
+    static func foldDigits(_ s: String) -> String {
+        String(s.unicodeScalars.map { v -> Character in
+            if (0xFF10...0xFF19).contains(v.value) { return Character(Unicode.Scalar(v.value - 0xFEE0)!) }
+            return Character(v)
+        })
+    }
+
+    static func clean(_ s: String) -> String {
+        var t = s
+        while let r = t.firstRange(of: "[bookmark:"), let close = t[r.upperBound...].firstIndex(of: "]") {
+            t.removeSubrange(r.lowerBound...close)
+        }
+        return t.trimmingSpaces()
+    }
+
+    // MARK: Sections
+
+    struct Heading { var section: Int; var index: Int }
+
+    /// The section headings, in order. A heading is a short line with the section's title
+    /// words; a line inside a table (starting with a tab or pipe) counts only if it starts
+    /// with a numeral. Sections only move forward.
+    static func findSections(_ lines: [SourceLine]) -> [Heading] {
+        var out: [Heading] = []
+        var current = 0
+        let form = Form.standard
+        for (i, line) in lines.enumerated() {
+            let trimmed = Bytes.trim(line.bytes)
+            guard trimmed.count >= 6, trimmed.count <= 150 else { continue }
+            // Cheap pre-check before folding: a heading has one of these bytes sequences.
+            let text = clean(String(decoding: trimmed, as: UTF8.self))
+            let folded = LabelFolding.fold(text)
+            guard folded.count <= 40 else { continue }
+            let startsWithNumeral = startsWithSectionNumeral(folded)
+            let inTable = line.bytes.first == 0x09 || Bytes.contains(line.bytes, 0x7C) || Bytes.contains(trimmed, 0x09)
+            if inTable && !startsWithNumeral { continue }
+            for section in form.sections where section.number > current {
+                let matches = section.headingKeywords.contains { words in words.allSatisfy { folded.contains($0) } }
+                guard matches else { continue }
+                // Without a numeral the line must be little more than the title itself.
+                if !startsWithNumeral && folded.count > section.title.count + 10 { continue }
+                // Rows of the section-3 table that begin with 四、 are not section 四.
+                if section.number == 4 && folded.contains("结转") { continue }
+                out.append(Heading(section: section.number, index: i))
+                current = section.number
+                break
+            }
+        }
+        return out
+    }
+
+    static func startsWithSectionNumeral(_ folded: String) -> Bool {
+        guard let first = folded.first else { return false }
+        if "一二三四五六".contains(first) {
+            let second = folded.dropFirst().first
+            return second == "、" || second == "." || second == "．" || second == ":" || second == " "
+        }
+        return folded.hasPrefix("第") && folded.contains("部分")
+    }
+
+    static func reportMissingSections(headings: [Heading], lines: [SourceLine], sink: inout ReadingSink) {
+        let form = Form.standard
+        let found = Set(headings.map(\.section))
+        let last = headings.last?.section ?? 0
+        let lastLine = lines.last?.number ?? 0
+        // A report that stops before section 五 with a table section last is cut off.
+        if last < 5 && last > 0 {
+            let after = form.sections.filter { $0.number > last }.map { "\($0.numeral)、\($0.title)" }
+            sink.warn(.truncated, lastLine, "the report ends in section \(numeral(last)) at line \(lastLine); missing: " + after.joined(separator: ", "))
+        }
+        for s in form.sections where !found.contains(s.number) && s.number < max(last, 1) {
+            sink.warn(.missingSection, nil, "section \(s.numeral)、\(s.title) is missing" +
+                      (s.isTable ? "; its fields are blank" : ""))
+        }
+        if headings.isEmpty {
+            sink.warn(.missingSection, nil, "no section of the standard form was found")
+        }
+    }
+
+    // MARK: Derived fields
+
+    /// Group subtotals (`s3.withheld.*` …) are sums of their sub-rows; blanks are skipped and
+    /// a subtotal is blank only when all of its rows are. A printed `其他处理` row (2019) wins.
+    static func deriveSubtotals(_ cells: inout [FieldReading], format: FormVersion?) {
+        for field in Form.standard.fields where field.isDerived {
+            if cells[field.index].kind != .absent { continue }   // printed
+            var sum: Int64 = 0
+            var any = false
+            var anyPresent = false
+            for i in field.derivedFrom {
+                if cells[i].kind != .absent { anyPresent = true }
+                if let n = cells[i].number?.integer { sum += n; any = true }
+            }
+            if any {
+                cells[field.index] = FieldReading(kind: .number, number: NumberValue(integer: sum, double: Double(sum), decimals: 0, unit: nil), line: 0, printed: nil)
+            } else if anyPresent {
+                cells[field.index] = FieldReading(kind: .blank, number: nil, line: 0, printed: nil)
+            }
+        }
+    }
+
+    // MARK: Narrative facts
+
+    static func scanNarrative(_ lines: ArraySlice<SourceLine>, period: inout ReportPeriod?, stated: inout [StatedNumber]) {
+        for line in lines {
+            guard line.bytes.count > 6 else { continue }
+            let text = line.text
+            if period == nil, let p = findPeriod(text, line: line.number) { period = p }
+            NarrativeNumbers.scan(text, line: line.number, into: &stated)
+        }
+    }
+
+    /// `自2021年1月1日起至2021年12月31日止`, `统计期限为2021年1月1日至12月31日`.
+    static func findPeriod(_ text: String, line: Int) -> ReportPeriod? {
+        let dates = DateScanner.dates(in: text)
+        guard dates.count >= 2 else { return nil }
+        for k in 0..<(dates.count - 1) {
+            let (a, aEnd) = (dates[k].date, dates[k].end)
+            let (b, bStart) = (dates[k + 1].date, dates[k + 1].start)
+            let between = text.unicodeScalars.distance(from: aEnd, to: bStart)
+            let gap = String(text.unicodeScalars[aEnd..<bStart])
+            if between <= 4 && gap.contains("至") {
+                var end = b
+                if end.year == 0 { end.year = a.year }
+                return ReportPeriod(start: a, end: end, line: line)
+            }
+        }
+        return nil
+    }
+
+    static func findSignature(_ lines: [SourceLine]) -> ReportDate? {
+        for line in lines.suffix(12).reversed() {
+            let text = line.text.trimmingSpaces()
+            guard text.count <= 20 else { continue }
+            if let d = DateScanner.dates(in: text).first?.date, d.year > 0 { return d }
+        }
+        return nil
+    }
+}
+
+enum DateScanner {
+    /// Dates written `2021年1月1日` (the year may be left out after 至: `至12月31日`, year 0).
+    static func dates(in text: String) -> [(date: ReportDate, start: String.UnicodeScalarView.Index, end: String.UnicodeScalarView.Index)] {
+        let s = text.unicodeScalars
+        var out: [(ReportDate, String.UnicodeScalarView.Index, String.UnicodeScalarView.Index)] = []
+        var i = s.startIndex
+        func number(_ j: inout String.UnicodeScalarView.Index) -> Int? {
+            var v = 0, n = 0
+            while j < s.endIndex {
+                var d = s[j].value
+                if (0xFF10...0xFF19).contains(d) { d -= 0xFEE0 }
+                guard (0x30...0x39).contains(d) else { break }
+                v = v * 10 + Int(d - 0x30); n += 1
+                j = s.index(after: j)
+            }
+            return n > 0 ? v : nil
+        }
+        while i < s.endIndex {
+            var j = i
+            if let first = number(&j) {
+                let start = i
+                if j < s.endIndex, s[j] == "年", first >= 1990 {
+                    var k = s.index(after: j)
+                    if let m = number(&k), k < s.endIndex, s[k] == "月" {
+                        var l = s.index(after: k)
+                        if let d = number(&l), l < s.endIndex, s[l] == "日" {
+                            i = s.index(after: l)
+                            out.append((ReportDate(year: first, month: m, day: d), start, i))
+                            continue
+                        }
+                    }
+                } else if j < s.endIndex, s[j] == "月", first <= 12 {
+                    var l = s.index(after: j)
+                    if let d = number(&l), l < s.endIndex, s[l] == "日" {
+                        i = s.index(after: l)
+                        out.append((ReportDate(year: 0, month: first, day: d), start, i))
+                        continue
+                    }
+                }
+                i = j
+                continue
+            }
+            i = s.index(after: i)
+        }
+        return out.map { ($0.0, $0.1, $0.2) }
+    }
+}
+
+/// Numbers the narrative states about the request table (本年新收…N件 and the like).
+enum NarrativeNumbers {
+    /// (key words that must precede the number within a clause, field id)
+    static let patterns: [([String], String)] = [
+        (["上年结转"], "s3.carried_in.total"),
+        (["结转下年"], "s3.carried_out.total"),
+        (["新收"], "s3.new.total"),
+        (["收到", "申请"], "s3.new.total"),
+        (["行政复议"], "s4.review.total"),
+    ]
+
+    static func scan(_ text: String, line: Int, into stated: inout [StatedNumber]) {
+        guard text.contains("件") else { return }
+        // Clauses end at Chinese or ASCII punctuation.
+        let clauses = text.split(whereSeparator: { "，。；;,、！？".contains($0) })
+        for clause in clauses where clause.hasSuffix("件") || clause.contains("件") {
+            let c = String(clause)
+            guard let (value, numberStart) = numberBeforeJian(c) else { continue }
+            let before = String(c[..<numberStart])
+            for (words, field) in patterns where words.allSatisfy({ before.contains($0) }) {
+                // 收到…申请 must not be a petition or complaint count.
+                if before.contains("投诉") || before.contains("来信") || before.contains("咨询") { break }
+                if field == "s4.review.total" && !(before.contains("申请") || before.contains("收到")) { break }
+                stated.append(StatedNumber(fieldID: field, value: value, line: line))
+                break
+            }
+        }
+    }
+
+    /// The number written just before 件 (`7件`), and where it starts.
+    static func numberBeforeJian(_ clause: String) -> (Int64, String.Index)? {
+        guard let jian = clause.firstIndex(of: "件") else { return nil }
+        var start = jian
+        while start > clause.startIndex {
+            let p = clause.index(before: start)
+            guard clause[p].isASCII, clause[p].isNumber else { break }
+            start = p
+        }
+        guard start < jian, let v = Int64(clause[start..<jian]) else { return nil }
+        return (v, start)
+    }
+}
+
+extension String {
+    /// Trims spaces, tabs, NBSP and the ideographic space.
+    func trimmingSpaces() -> String {
+        let isSpace: (Character) -> Bool = { $0 == " " || $0 == "\t" || $0 == "\u{3000}" || $0 == "\u{A0}" || $0 == "\r" }
+        var s = Substring(self)
+        while let f = s.first, isSpace(f) { s = s.dropFirst() }
+        while let l = s.last, isSpace(l) { s = s.dropLast() }
+        return String(s)
+    }
+}
