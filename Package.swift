@@ -7,7 +7,6 @@ import PackageDescription
 
 let package = Package(
     name: "Nianbao",
-    platforms: [.macOS(.v13)],
     products: [
         .executable(name: "nianbao", targets: ["nianbao"]),
         .library(name: "NianbaoKit", targets: ["NianbaoKit"]),

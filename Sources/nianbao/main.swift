@@ -1,16 +1,146 @@
+// nianbao: the command line and the shell.
+//
+// Parses arguments, loads the reports named (or the sample corpus), then runs `-c`, `-f`,
+// piped standard input or the interactive REPL — all through Session.execute.
+
+import ArgumentParser
+import CLibedit
 import NianbaoKit
-import Foundation
-for path in CommandLine.arguments.dropFirst() {
-    let bytes = [UInt8](FileManager.default.contents(atPath: path)!)
-    do {
-        let r = try ReportReader.read(bytes: bytes, file: path)
-        print("== \(path) org=\(r.org ?? "-") year=\(r.year.map(String.init) ?? "-") format=\(r.format?.rawValue ?? "-") layout=\(r.layout)")
-        for f in Form.standard.fields {
-            let c = r.cells[f.index]
-            if c.kind == .absent { continue }
-            print("  \(f.id) = \(c.kind) \(c.number.map { String($0.double) } ?? "") line \(c.line)")
+#if canImport(Glibc)
+import Glibc
+#endif
+
+struct NianbaoCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "nianbao",
+        abstract: "A shell for exploring and checking government information-disclosure annual reports (政府信息公开工作年度报告).",
+        discussion: """
+        With no PATH and no -c/-f, the shell starts on the sample corpus in Data/reports.
+        With standard input not a terminal and no -c/-f, commands are read from standard input.
+        Type 'help' in the shell for its commands and 'help expressions' for the query language.
+
+        Exit status: 0 success · 1 a command or script failed (scripts stop at the first error) ·
+        2 bad usage · 3 --strict and check found violations or reading findings.
+        """,
+        version: "nianbao 0.1.0"
+    )
+
+    @Option(name: .customShort("c"), help: ArgumentHelp("Run COMMANDS (separated by ; or newlines), print their output, exit.", valueName: "COMMANDS"))
+    var commands: String?
+
+    @Option(name: .customShort("f"), help: ArgumentHelp("Run a script file, then exit. Repeatable; '-' reads standard input.", valueName: "SCRIPT"))
+    var scripts: [String] = []
+
+    @Option(help: ArgumentHelp("Output format: table, csv, tsv, json, jsonl or markdown.", valueName: "FORMAT"))
+    var format: String?
+
+    @Flag(help: "Refuse commands that write files, and loading or running paths not named on the command line.")
+    var safe = false
+
+    @Flag(name: .customLong("no-color"), help: "No colour (also when NO_COLOR is set or output is not a terminal).")
+    var noColor = false
+
+    @Flag(help: "Exit with status 3 when check finds violations or reading findings.")
+    var strict = false
+
+    @Argument(help: ArgumentHelp("Report files, folders (searched recursively) or globs to load first.", valueName: "PATH"))
+    var paths: [String] = []
+
+    func validate() throws {
+        if let format, OutputFormat(rawValue: format) == nil {
+            throw ValidationError("unknown format '\(format)' (one of \(OutputFormat.allCases.map(\.rawValue).joined(separator: ", ")))")
         }
-        for w in r.warnings { print("  W \(w.line.map(String.init) ?? "-") \(w.code): \(w.message)") }
-        print("  stated: \(r.statedNumbers)  period: \(String(describing: r.period)) signed: \(String(describing: r.signed)) fee:\(r.mentionsProcessingFee)")
-    } catch { print("ERR \(error)") }
+    }
 }
+
+/// The sample corpus: Data/reports here, or beside the package the binary was built in.
+func sampleCorpus() -> String? {
+    var candidates = ["Data/reports"]
+    let exe = CommandLine.arguments[0]
+    if let slash = exe.lastIndex(of: "/") {
+        let dir = String(exe[..<slash])
+        candidates += [dir + "/../../Data/reports", dir + "/../../../Data/reports", dir + "/../Data/reports"]
+    }
+    for c in candidates {
+        var st = stat()
+        if stat(c, &st) == 0 && (st.st_mode & S_IFMT) == S_IFDIR { return c }
+    }
+    return nil
+}
+
+func readAllStandardInput() -> String {
+    var bytes: [UInt8] = []
+    var buffer = [UInt8](repeating: 0, count: 65536)
+    while true {
+        let n = buffer.withUnsafeMutableBytes { read(0, $0.baseAddress!, $0.count) }
+        if n < 0 && errno == EINTR { continue }
+        if n <= 0 { break }
+        bytes.append(contentsOf: buffer[0..<n])
+    }
+    return String(decoding: bytes, as: UTF8.self)
+}
+
+func runMain() -> Int32 {
+    let options: NianbaoCommand
+    do {
+        options = try NianbaoCommand.parse(Array(CommandLine.arguments.dropFirst()))
+    } catch {
+        let code = NianbaoCommand.exitCode(for: error)
+        if code == .success {
+            print(NianbaoCommand.fullMessage(for: error))
+            return 0
+        }
+        fputs(NianbaoCommand.fullMessage(for: error) + "\n", nb_stderr())
+        return NianbaoKit.ExitCode.usage.rawValue
+    }
+
+    TerminalInfo.setUTF8Locale()
+    Signals.install()
+    let output = StandardOutput()
+    let session = Session(output: output, cancel: interruptFlag)
+    session.terminalWidth = TerminalInfo.stdoutIsTerminal ? TerminalInfo.width() : 120
+    if let f = options.format { session.settings.format = OutputFormat(rawValue: f)! }
+    let env = ProcessInfoLite.environment
+    session.settings.color = TerminalInfo.stdoutIsTerminal && TerminalInfo.stderrIsTerminal && !options.noColor && env["NO_COLOR"] == nil
+    session.settings.strict = options.strict
+    let batch = options.commands != nil || !options.scripts.isEmpty
+    var paths = options.paths
+    if paths.isEmpty && !batch, let sample = sampleCorpus() { paths = [sample] }
+    if options.safe { session.safePaths = paths + options.scripts.filter { $0 != "-" } }
+
+    if !paths.isEmpty {
+        let bar = ProgressBar()
+        if TerminalInfo.stderrIsTerminal { session.progress = { bar.update(done: $0, total: $1) } }
+        let summary = Loader.load(paths, into: session.corpus, cancel: interruptFlag, progress: session.progress)
+        bar.finish()
+        for f in summary.failures { output.err("warning: \(TerminalSafe.escape(f.file)): \(TerminalSafe.escape(f.message))") }
+        if !batch && TerminalInfo.stdinIsTerminal {
+            output.out("loaded \(summary.reports) reports (\(summary.warnings) warnings) from \(paths.joined(separator: " ")) in \(Renderer.formatNumber((summary.seconds * 1000).rounded() / 1000)) s")
+        }
+        if summary.cancelled { interruptFlag.clear() }
+    }
+
+    func finish(_ result: ExecutionResult) -> Int32 {
+        fflush(nb_stdout())
+        if result == .failed { return NianbaoKit.ExitCode.failure.rawValue }
+        if session.foundViolations { return NianbaoKit.ExitCode.violations.rawValue }
+        return NianbaoKit.ExitCode.success.rawValue
+    }
+
+    if let commands = options.commands {
+        let r = session.execute(source: commands, origin: .commandLine)
+        if r != .ok { return finish(r) }
+    }
+    for script in options.scripts {
+        let r = script == "-" ? session.execute(source: readAllStandardInput(), origin: .standardInput) : session.runScript(script)
+        if r != .ok { return finish(r) }
+    }
+    if batch { return finish(.ok) }
+    if !TerminalInfo.stdinIsTerminal {
+        return finish(session.execute(source: readAllStandardInput(), origin: .standardInput))
+    }
+    let shell = Shell(session: session)
+    return finish(shell.run())
+}
+
+exit(runMain())

@@ -1,0 +1,167 @@
+// The loaded reports, stored column by column.
+//
+// One contiguous array per field, so that a filter or a group touches only the columns it
+// names. Nulls are sentinels (Int64.min for counts, NaN for amounts) beside a cell-kind byte
+// that keeps blank, "/" and text apart for `show` and `check`. Organisation names are
+// dictionary-encoded, so grouping by `org` hashes integers, not strings.
+
+/// A value in the query language.
+public enum Value: Hashable, Sendable {
+    case null
+    case int(Int64)
+    case double(Double)
+    case string(String)
+    case bool(Bool)
+
+    public var isNull: Bool { if case .null = self { return true }; return false }
+
+    public var asDouble: Double? {
+        switch self {
+        case .int(let i): return Double(i)
+        case .double(let d): return d
+        case .bool(let b): return b ? 1 : 0
+        default: return nil
+        }
+    }
+
+    /// True for `true`; false for false and null (a filter keeps only true rows).
+    public var isTrue: Bool { if case .bool(true) = self { return true }; return false }
+}
+
+public final class Corpus: @unchecked Sendable {
+    public static let nullInt = Int64.min
+
+    public private(set) var count = 0
+    public private(set) var files: [String] = []
+    public private(set) var orgCodes: [Int32] = []
+    public private(set) var orgNames: [String] = []
+    private var orgIndex: [String: Int32] = [:]
+    public private(set) var years: [Int64] = []
+    public private(set) var formats: [FormVersion?] = []
+    public private(set) var layouts: [String] = []
+    public private(set) var warnings: [[ReadWarning]] = []
+    public private(set) var encodings: [TextEncoding] = []
+    public private(set) var periods: [ReportPeriod?] = []
+    public private(set) var signed: [ReportDate?] = []
+    public private(set) var statedNumbers: [[StatedNumber]] = []
+    public private(set) var mentionsProcessingFee: [Bool] = []
+    public private(set) var sectionLines: [[Int: Int]] = []
+
+    /// Count fields: one array per field (`Int64.min` = null); amount fields use `amounts`.
+    public private(set) var ints: [[Int64]]
+    public private(set) var amounts: [[Double]]
+    public private(set) var kinds: [[CellKind]]
+    public private(set) var lines: [[Int32]]
+    /// Decimals printed, for amount fields (comparison precision).
+    public private(set) var decimals: [[UInt8]]
+    private var fileIndex: [String: Int] = [:]
+
+    public init() {
+        let n = Form.standard.fields.count
+        ints = Array(repeating: [], count: n)
+        amounts = Array(repeating: [], count: n)
+        kinds = Array(repeating: [], count: n)
+        lines = Array(repeating: [], count: n)
+        decimals = Array(repeating: [], count: n)
+    }
+
+    public func contains(file: String) -> Bool { fileIndex[file] != nil }
+
+    public func index(ofFile file: String) -> Int? { fileIndex[file] }
+
+    /// Appends one report's readings to every column.
+    public func append(_ report: Report) {
+        fileIndex[report.file] = count
+        files.append(report.file)
+        let org = report.org ?? ""
+        if let code = orgIndex[org] {
+            orgCodes.append(code)
+        } else {
+            let code = Int32(orgNames.count)
+            orgIndex[org] = code
+            orgNames.append(org)
+            orgCodes.append(code)
+        }
+        years.append(report.year.map(Int64.init) ?? Corpus.nullInt)
+        formats.append(report.format)
+        layouts.append(report.layout)
+        warnings.append(report.warnings)
+        encodings.append(report.encoding)
+        periods.append(report.period)
+        signed.append(report.signed)
+        statedNumbers.append(report.statedNumbers)
+        mentionsProcessingFee.append(report.mentionsProcessingFee)
+        sectionLines.append(report.sectionLines)
+        for field in Form.standard.fields {
+            let reading = report.cells[field.index]
+            kinds[field.index].append(reading.kind)
+            lines[field.index].append(Int32(clamping: reading.line))
+            if field.kind == .amount {
+                amounts[field.index].append(reading.number?.double ?? .nan)
+                decimals[field.index].append(UInt8(clamping: reading.number?.decimals ?? 0))
+            } else {
+                ints[field.index].append(reading.number?.integer ?? Corpus.nullInt)
+            }
+        }
+        count += 1
+    }
+
+    /// Reserves room for `n` more reports.
+    public func reserve(_ n: Int) {
+        let target = count + n
+        for i in ints.indices {
+            if Form.standard.fields[i].kind == .amount { amounts[i].reserveCapacity(target) }
+            else { ints[i].reserveCapacity(target) }
+            kinds[i].reserveCapacity(target)
+            lines[i].reserveCapacity(target)
+        }
+    }
+
+    /// The value of `field` in report `row` (null when blank, "/", text or absent).
+    @inline(__always)
+    public func value(_ field: Field, _ row: Int) -> Value {
+        if field.kind == .amount {
+            let d = amounts[field.index][row]
+            return d.isNaN ? .null : .double(d)
+        }
+        let i = ints[field.index][row]
+        return i == Corpus.nullInt ? .null : .int(i)
+    }
+
+    public func value(_ attribute: ReportAttribute, _ row: Int) -> Value {
+        switch attribute {
+        case .file: return .string(files[row])
+        case .org: return orgNames[Int(orgCodes[row])].isEmpty ? .null : .string(orgNames[Int(orgCodes[row])])
+        case .year: return years[row] == Corpus.nullInt ? .null : .int(years[row])
+        case .format: return formats[row].map { .string($0.rawValue) } ?? .null
+        case .layout: return .string(layouts[row])
+        case .warnings: return .int(Int64(warnings[row].count))
+        }
+    }
+
+    public func org(_ row: Int) -> String { orgNames[Int(orgCodes[row])] }
+
+    /// A short name for a report: its file name without folders and extension.
+    public func name(_ row: Int) -> String {
+        var base = Substring(files[row])
+        if let slash = base.lastIndex(of: "/") { base = base[base.index(after: slash)...] }
+        if let dot = base.lastIndex(of: "."), dot != base.startIndex { base = base[..<dot] }
+        return String(base)
+    }
+
+    /// Rebuilds one report's readings from the columns (for `show` and exports).
+    public func reading(_ field: Field, _ row: Int) -> FieldReading {
+        let kind = kinds[field.index][row]
+        var number: NumberValue?
+        if kind == .number || (field.isDerived && kind != .absent) {
+            if field.kind == .amount {
+                let d = amounts[field.index][row]
+                if !d.isNaN { number = NumberValue(integer: nil, double: d, decimals: Int(decimals[field.index][row]), unit: nil) }
+            } else {
+                let i = ints[field.index][row]
+                if i != Corpus.nullInt { number = NumberValue(integer: i, double: Double(i), decimals: 0, unit: nil) }
+            }
+        }
+        return FieldReading(kind: kind, number: number, line: Int(lines[field.index][row]), printed: nil)
+    }
+}

@@ -1,0 +1,221 @@
+// Loading files and folders into a corpus: expand paths, read and parse in parallel.
+//
+// Files are parsed in batches on all cores; each batch is appended to the corpus in path
+// order, so a load gives the same corpus every time. Ctrl-C sets the cancellation flag; the
+// loader notices it between files and stops with what it has appended, which stays
+// consistent because a report is appended whole or not at all.
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Dispatch
+import Synchronization
+
+/// Set from a signal handler, polled by long-running work.
+public final class CancellationFlag: Sendable {
+    private let flag = Atomic<Bool>(false)
+    public init() {}
+    public var isSet: Bool { flag.load(ordering: .relaxed) }
+    public func set() { flag.store(true, ordering: .relaxed) }
+    public func clear() { flag.store(false, ordering: .relaxed) }
+}
+
+public struct LoadFailure: Error, Sendable, Equatable {
+    public var file: String
+    public var message: String
+}
+
+public struct LoadSummary: Sendable {
+    public var reports = 0
+    public var warnings = 0
+    public var failures: [LoadFailure] = []
+    public var alreadyLoaded = 0
+    public var cancelled = false
+    public var seconds = 0.0
+}
+
+public enum Loader {
+    /// File extensions searched for in folders.
+    public static let extensions: Set<String> = ["txt", "md", "html", "htm", "text"]
+
+    /// Expands files, folders (recursively) and globs into a sorted list of files; paths that
+    /// match nothing become failures.
+    public static func expand(_ paths: [String]) -> (files: [String], failures: [LoadFailure]) {
+        var files: [String] = []
+        var failures: [LoadFailure] = []
+        for path in paths {
+            if path.contains(where: { $0 == "*" || $0 == "?" || $0 == "[" }) {
+                let matches = glob(path)
+                if matches.isEmpty { failures.append(LoadFailure(file: path, message: "no file matches")) }
+                for m in matches { collect(m, into: &files, failures: &failures, explicit: true) }
+            } else {
+                collect(path, into: &files, failures: &failures, explicit: true)
+            }
+        }
+        var seen = Set<String>()
+        files = files.filter { seen.insert($0).inserted }
+        return (files, failures)
+    }
+
+    private static func collect(_ path: String, into files: inout [String], failures: inout [LoadFailure], explicit: Bool) {
+        var st = stat()
+        guard stat(path, &st) == 0 else {
+            failures.append(LoadFailure(file: path, message: String(cString: strerror(errno))))
+            return
+        }
+        if (st.st_mode & S_IFMT) == S_IFDIR {
+            guard let dir = opendir(path) else {
+                failures.append(LoadFailure(file: path, message: String(cString: strerror(errno))))
+                return
+            }
+            var entries: [String] = []
+            while let e = readdir(dir) {
+                let name = withUnsafePointer(to: e.pointee.d_name) {
+                    $0.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) }
+                }
+                if name.hasPrefix(".") { continue }
+                entries.append(name)
+            }
+            closedir(dir)
+            let base = path.hasSuffix("/") ? String(path.dropLast()) : path
+            for name in entries.sorted() {
+                let child = base + "/" + name
+                var cst = stat()
+                guard stat(child, &cst) == 0 else { continue }
+                if (cst.st_mode & S_IFMT) == S_IFDIR {
+                    collect(child, into: &files, failures: &failures, explicit: false)
+                } else if let dot = name.lastIndex(of: "."), extensions.contains(name[name.index(after: dot)...].lowercased()) {
+                    files.append(child)
+                }
+            }
+        } else {
+            files.append(path)
+        }
+    }
+
+    private static func glob(_ pattern: String) -> [String] {
+        var g = glob_t()
+        defer { globfree(&g) }
+        guard Glibc.glob(pattern, 0, nil, &g) == 0 else { return [] }
+        var out: [String] = []
+        for i in 0..<Int(g.gl_pathc) {
+            if let p = g.gl_pathv[i] { out.append(String(cString: p)) }
+        }
+        return out.sorted()
+    }
+
+    /// Reads a whole file into memory.
+    public static func readFile(_ path: String) throws(LoadError) -> [UInt8] {
+        let fd = open(path, O_RDONLY)
+        guard fd >= 0 else { throw LoadError(message: String(cString: strerror(errno))) }
+        defer { close(fd) }
+        var st = stat()
+        guard fstat(fd, &st) == 0 else { throw LoadError(message: String(cString: strerror(errno))) }
+        if (st.st_mode & S_IFMT) == S_IFDIR { throw LoadError(message: "is a folder") }
+        var bytes = [UInt8](repeating: 0, count: Int(st.st_size))
+        var done = 0
+        let failed: Int32? = bytes.withUnsafeMutableBytes { buf in
+            while done < buf.count {
+                let n = read(fd, buf.baseAddress! + done, buf.count - done)
+                if n < 0 { if errno == EINTR { continue }; return errno }
+                if n == 0 { break }
+                done += n
+            }
+            return nil
+        }
+        if let failed { throw LoadError(message: String(cString: strerror(failed))) }
+        if done < bytes.count { bytes.removeSubrange(done...) }
+        // A file that grew while being read: read the rest.
+        var chunk = [UInt8](repeating: 0, count: 65536)
+        while true {
+            let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress!, $0.count) }
+            if n <= 0 { break }
+            bytes.append(contentsOf: chunk[0..<n])
+        }
+        return bytes
+    }
+
+    public struct LoadError: Error { public var message: String }
+
+    /// Parses one file into a report, or the reason it could not be read.
+    public static func parse(_ path: String) -> Result<Report, LoadFailure> {
+        do {
+            let bytes = try readFile(path)
+            do {
+                return .success(try ReportReader.read(bytes: bytes, file: path))
+            } catch {
+                return .failure(LoadFailure(file: path, message: error.description))
+            }
+        } catch {
+            return .failure(LoadFailure(file: path, message: error.message))
+        }
+    }
+
+    /// Loads `paths` into `corpus`. `progress` is called after each batch with (done, total).
+    public static func load(_ paths: [String], into corpus: Corpus, cancel: CancellationFlag? = nil,
+                            progress: ((Int, Int) -> Void)? = nil) -> LoadSummary {
+        let start = Clock.now()
+        var summary = LoadSummary()
+        let (all, failures) = expand(paths)
+        summary.failures = failures
+        let files = all.filter { !corpus.contains(file: $0) }
+        summary.alreadyLoaded = all.count - files.count
+        corpus.reserve(files.count)
+        let batchSize = 512
+        var done = 0
+        while done < files.count {
+            if cancel?.isSet == true { summary.cancelled = true; break }
+            let batch = Array(files[done..<min(done + batchSize, files.count)])
+            var results = [Result<Report, LoadFailure>?](repeating: nil, count: batch.count)
+            results.withUnsafeMutableBufferPointer { out in
+                let base = out.baseAddress!
+                nonisolated(unsafe) let slots = base
+                DispatchQueue.concurrentPerform(iterations: batch.count) { i in
+                    if cancel?.isSet == true { return }
+                    slots[i] = parse(batch[i])
+                }
+            }
+            if cancel?.isSet == true {
+                // Append nothing of a batch that was cut: the corpus stays as it was.
+                summary.cancelled = true
+                break
+            }
+            for r in results {
+                switch r {
+                case .success(let report)?:
+                    corpus.append(report)
+                    summary.reports += 1
+                    summary.warnings += report.warnings.count
+                case .failure(let f)?:
+                    summary.failures.append(f)
+                case nil:
+                    break
+                }
+            }
+            done += batch.count
+            progress?(done, files.count)
+        }
+        summary.seconds = Clock.now() - start
+        return summary
+    }
+}
+
+/// Wall-clock and CPU time, for `load` summaries and `set timer on`.
+public enum Clock {
+    public static func now() -> Double {
+        var ts = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &ts)
+        return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
+    }
+
+    /// (user, system) CPU seconds of this process.
+    public static func cpu() -> (user: Double, sys: Double) {
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        let u = Double(usage.ru_utime.tv_sec) + Double(usage.ru_utime.tv_usec) / 1e6
+        let s = Double(usage.ru_stime.tv_sec) + Double(usage.ru_stime.tv_usec) / 1e6
+        return (u, s)
+    }
+}

@@ -1,0 +1,445 @@
+// The evaluator: pipelines over the columnar corpus.
+//
+// Expressions are compiled once into closures over a row number; comparisons of a field with
+// a constant get a tight loop over the field's column. A selection is an array of row
+// numbers; `group` and the aggregates turn it into a result table, which `sort` and `top`
+// order and cut. Nulls follow PRODUCT.md: aggregates skip them, arithmetic with null is null,
+// division by zero is null, a filter keeps only rows whose condition is true.
+
+/// A table of results, as printed by the renderers.
+public struct ResultTable: Sendable {
+    public var columns: [String]
+    public var rows: [[Value]]
+    /// Rows left out by the producer itself (not by maxrows).
+    public var note: String?
+
+    public init(columns: [String], rows: [[Value]], note: String? = nil) {
+        self.columns = columns
+        self.rows = rows
+        self.note = note
+    }
+}
+
+public enum PipelineOutput: Sendable {
+    case selection([Int32])
+    case table(ResultTable)
+}
+
+public struct Evaluator {
+    public let corpus: Corpus
+    public let cancel: CancellationFlag?
+
+    public init(corpus: Corpus, cancel: CancellationFlag? = nil) {
+        self.corpus = corpus
+        self.cancel = cancel
+    }
+
+    public func run(_ pipeline: Pipeline, on selection: [Int32]) throws(Diagnostic) -> PipelineOutput {
+        var state = PipelineOutput.selection(selection)
+        for (stage, span) in pipeline.stages {
+            if cancel?.isSet == true { throw Diagnostic("interrupted") }
+            state = try apply(stage, span: span, to: state)
+        }
+        return state
+    }
+
+    private func apply(_ stage: Stage, span: SourceSpan, to state: PipelineOutput) throws(Diagnostic) -> PipelineOutput {
+        switch (stage, state) {
+        case (.filter(let e), .selection(let rows)):
+            return .selection(filter(rows, e))
+        case (.filter, .table):
+            throw Diagnostic("filter works on reports; put it before group or sum", at: span)
+        case (.group(let keys, let aggregates), .selection(let rows)):
+            return .table(group(rows, keys: keys, aggregates: aggregates))
+        case (.aggregate(let aggregates), .selection(let rows)):
+            return .table(aggregate(rows, aggregates))
+        case (.group, .table), (.aggregate, .table):
+            throw Diagnostic("this stage needs reports, but the stage before it produced a table", at: span)
+        case (.sort(let key, let descending), .selection(let rows)):
+            guard case .named(let e, _) = key else {
+                throw Diagnostic("sort needs a field when it orders reports, e.g. sort s3.new.total desc", at: span)
+            }
+            return .selection(sort(rows, by: e.expr, descending: descending))
+        case (.sort(let key, let descending), .table(let table)):
+            return .table(try sort(table, key: key, descending: descending))
+        case (.top(let n), .selection(let rows)):
+            return .selection(Array(rows.prefix(n)))
+        case (.top(let n), .table(var table)):
+            table.rows = Array(table.rows.prefix(n))
+            return .table(table)
+        case (.select(let columns), .selection(let rows)):
+            return .table(select(rows, columns))
+        case (.reports, .selection(let rows)):
+            return .table(reportsTable(rows))
+        case (.select, .table), (.reports, .table):
+            throw Diagnostic("this stage lists reports, but the stage before it produced a table", at: span)
+        }
+    }
+
+    // MARK: Compiling expressions
+
+    public typealias RowValue = (Int) -> Value
+
+    public func compile(_ e: Expr) -> RowValue {
+        switch e {
+        case .literal(let v):
+            return { _ in v }
+        case .field(let f):
+            if f.kind == .amount {
+                let col = corpus.amounts[f.index]
+                return { r in let d = col[r]; return d.isNaN ? .null : .double(d) }
+            }
+            let col = corpus.ints[f.index]
+            return { r in let i = col[r]; return i == Corpus.nullInt ? .null : .int(i) }
+        case .attribute(let a):
+            let c = corpus
+            if a == .org {
+                let codes = c.orgCodes, names = c.orgNames.map { $0.isEmpty ? Value.null : Value.string($0) }
+                return { r in names[Int(codes[r])] }
+            }
+            return { r in c.value(a, r) }
+        case .binding(_, let inner):
+            return compile(inner)
+        case .column(_, let values):
+            return { r in r < values.count ? values[r] : .null }
+        case .unary(.negate, let inner):
+            let f = compile(inner)
+            return { r in
+                switch f(r) {
+                case .int(let i): return .int(0 &- i)
+                case .double(let d): return .double(-d)
+                default: return .null
+                }
+            }
+        case .unary(.not, let inner):
+            let f = compile(inner)
+            return { r in if case .bool(let b) = f(r) { return .bool(!b) }; return .null }
+        case .isNull(let inner, let negated):
+            let f = compile(inner)
+            return { r in .bool(f(r).isNull != negated) }
+        case .match(let inner, let pattern, let isRegex):
+            let f = compile(inner)
+            if isRegex, let regex = try? Regex(pattern) {
+                return { r in
+                    guard let s = Evaluator.text(f(r)) else { return .null }
+                    return .bool(s.contains(regex))
+                }
+            }
+            return { r in
+                guard let s = Evaluator.text(f(r)) else { return .null }
+                return .bool(s.contains(pattern))
+            }
+        case .binary(let op, let a, let b):
+            let fa = compile(a), fb = compile(b)
+            switch op {
+            case .and:
+                return { r in
+                    let x = fa(r)
+                    if case .bool(false) = x { return .bool(false) }
+                    let y = fb(r)
+                    if case .bool(false) = y { return .bool(false) }
+                    if case .bool(true) = x, case .bool(true) = y { return .bool(true) }
+                    return .null
+                }
+            case .or:
+                return { r in
+                    let x = fa(r)
+                    if case .bool(true) = x { return .bool(true) }
+                    let y = fb(r)
+                    if case .bool(true) = y { return .bool(true) }
+                    if case .bool(false) = x, case .bool(false) = y { return .bool(false) }
+                    return .null
+                }
+            case .add, .subtract, .multiply, .divide:
+                return { r in Evaluator.arithmetic(op, fa(r), fb(r)) }
+            case .equal, .notEqual, .less, .lessEqual, .greater, .greaterEqual:
+                return { r in
+                    guard let c = Evaluator.compare(fa(r), fb(r)) else { return .null }
+                    return .bool(Evaluator.holds(op, c))
+                }
+            case .matches:
+                return { _ in .null }   // always built as .match
+            }
+        }
+    }
+
+    static func text(_ v: Value) -> String? {
+        switch v {
+        case .string(let s): return s
+        case .int(let i): return String(i)
+        case .double(let d): return Renderer.formatNumber(d)
+        case .bool(let b): return b ? "true" : "false"
+        case .null: return nil
+        }
+    }
+
+    static func arithmetic(_ op: BinaryOp, _ x: Value, _ y: Value) -> Value {
+        if case .int(let a) = x, case .int(let b) = y {
+            switch op {
+            case .add: let (v, o) = a.addingReportingOverflow(b); return o ? .double(Double(a) + Double(b)) : .int(v)
+            case .subtract: let (v, o) = a.subtractingReportingOverflow(b); return o ? .double(Double(a) - Double(b)) : .int(v)
+            case .multiply: let (v, o) = a.multipliedReportingOverflow(by: b); return o ? .double(Double(a) * Double(b)) : .int(v)
+            case .divide:
+                if b == 0 { return .null }
+                return a % b == 0 ? .int(a / b) : .double(Double(a) / Double(b))
+            default: return .null
+            }
+        }
+        guard let a = x.asDouble, let b = y.asDouble, !x.isNull, !y.isNull else { return .null }
+        switch op {
+        case .add: return .double(a + b)
+        case .subtract: return .double(a - b)
+        case .multiply: return .double(a * b)
+        case .divide: return b == 0 ? .null : .double(a / b)
+        default: return .null
+        }
+    }
+
+    /// -1, 0 or 1; nil when either side is null. A number compared with a string compares
+    /// as text (`format = 2021`).
+    static func compare(_ x: Value, _ y: Value) -> Int? {
+        switch (x, y) {
+        case (.null, _), (_, .null): return nil
+        case (.int(let a), .int(let b)): return a < b ? -1 : (a == b ? 0 : 1)
+        case (.string(let a), .string(let b)): return a < b ? -1 : (a == b ? 0 : 1)
+        case (.bool(let a), .bool(let b)): return a == b ? 0 : (a ? 1 : -1)
+        case (.string(let a), _):
+            guard let b = text(y) else { return nil }
+            return a < b ? -1 : (a == b ? 0 : 1)
+        case (_, .string(let b)):
+            guard let a = text(x) else { return nil }
+            return a < b ? -1 : (a == b ? 0 : 1)
+        default:
+            guard let a = x.asDouble, let b = y.asDouble else { return nil }
+            return a < b ? -1 : (a == b ? 0 : 1)
+        }
+    }
+
+    static func holds(_ op: BinaryOp, _ c: Int) -> Bool {
+        switch op {
+        case .equal: return c == 0
+        case .notEqual: return c != 0
+        case .less: return c < 0
+        case .lessEqual: return c <= 0
+        case .greater: return c > 0
+        case .greaterEqual: return c >= 0
+        default: return false
+        }
+    }
+
+    // MARK: Filter
+
+    /// A predicate for a filter, with tight loops for `field op constant`.
+    func predicate(_ e: Expr) -> (Int) -> Bool {
+        switch e {
+        case .binary(.and, let a, let b):
+            let pa = predicate(a), pb = predicate(b)
+            return { pa($0) && pb($0) }
+        case .binary(.or, let a, let b):
+            let pa = predicate(a), pb = predicate(b)
+            return { pa($0) || pb($0) }
+        case .binary(let op, .field(let f), .literal(.int(let k))) where op.isComparison && f.kind != .amount:
+            let col = corpus.ints[f.index]
+            let null = Corpus.nullInt
+            switch op {
+            case .greater: return { let v = col[$0]; return v != null && v > k }
+            case .greaterEqual: return { let v = col[$0]; return v != null && v >= k }
+            case .less: return { let v = col[$0]; return v != null && v < k }
+            case .lessEqual: return { let v = col[$0]; return v != null && v <= k }
+            case .equal: return { let v = col[$0]; return v != null && v == k }
+            default: return { let v = col[$0]; return v != null && v != k }
+            }
+        case .binary(let op, .attribute(.year), .literal(.int(let k))) where op.isComparison:
+            let col = corpus.years
+            let null = Corpus.nullInt
+            return { let v = col[$0]; return v != null && Evaluator.holds(op, v < k ? -1 : (v == k ? 0 : 1)) }
+        default:
+            let f = compile(e)
+            return { f($0).isTrue }
+        }
+    }
+
+    public func filter(_ rows: [Int32], _ e: Expr) -> [Int32] {
+        let p = predicate(e)
+        var out: [Int32] = []
+        out.reserveCapacity(rows.count)
+        for r in rows where p(Int(r)) { out.append(r) }
+        return out
+    }
+
+    // MARK: Aggregates
+
+    struct Accumulator {
+        var intSum: Int64 = 0
+        var doubleSum: Double = 0
+        var useDouble = false
+        var count: Int64 = 0
+        var rows: Int64 = 0
+        var minValue: Value = .null
+        var maxValue: Value = .null
+
+        mutating func add(_ v: Value) {
+            rows += 1
+            switch v {
+            case .null: return
+            case .int(let i):
+                let (s, o) = intSum.addingReportingOverflow(i)
+                if o { useDouble = true; doubleSum += Double(intSum) + Double(i); intSum = 0 } else { intSum = s }
+            case .double(let d):
+                useDouble = true
+                doubleSum += d
+            default: break
+            }
+            count += 1
+            if minValue.isNull || (Evaluator.compare(v, minValue) ?? 0) < 0 { minValue = v }
+            if maxValue.isNull || (Evaluator.compare(v, maxValue) ?? 0) > 0 { maxValue = v }
+        }
+
+        func result(_ f: AggregateFunction, countsRows: Bool) -> Value {
+            switch f {
+            case .count: return .int(countsRows ? rows : count)
+            case .sum:
+                if count == 0 { return .null }
+                return useDouble ? .double(doubleSum + Double(intSum)) : .int(intSum)
+            case .avg:
+                if count == 0 { return .null }
+                return .double((doubleSum + Double(intSum)) / Double(count))
+            case .min: return minValue
+            case .max: return maxValue
+            }
+        }
+    }
+
+    func aggregate(_ rows: [Int32], _ aggregates: [Aggregate]) -> ResultTable {
+        let fns = aggregates.map { $0.argument.map { compile($0.expr) } }
+        var accs = Array(repeating: Accumulator(), count: aggregates.count)
+        for (k, f) in fns.enumerated() {
+            if let f {
+                for r in rows { accs[k].add(f(Int(r))) }
+            } else {
+                accs[k].rows = Int64(rows.count)
+            }
+        }
+        let row = aggregates.enumerated().map { k, a in accs[k].result(a.function, countsRows: a.argument == nil) }
+        return ResultTable(columns: aggregates.map(\.name), rows: [row])
+    }
+
+    func group(_ rows: [Int32], keys: [NamedExpr], aggregates: [Aggregate]) -> ResultTable {
+        let keyFns = keys.map { compile($0.expr) }
+        let aggFns = aggregates.map { $0.argument.map { compile($0.expr) } }
+        var groupOf: [[Value]: Int] = [:]
+        var groupKeys: [[Value]] = []
+        var accs: [Accumulator] = []
+        let width = aggregates.count
+
+        // One key that is the organisation: group by its dictionary code, no string hashing.
+        var codeGroups: [Int32: Int]? = nil
+        if keys.count == 1, case .attribute(.org) = keys[0].expr { codeGroups = [:] }
+
+        for r32 in rows {
+            let r = Int(r32)
+            let g: Int
+            if codeGroups != nil {
+                let code = corpus.orgCodes[r]
+                if let existing = codeGroups![code] { g = existing } else {
+                    g = groupKeys.count
+                    codeGroups![code] = g
+                    groupKeys.append([keyFns[0](r)])
+                    accs.append(contentsOf: repeatElement(Accumulator(), count: width))
+                }
+            } else {
+                let key = keyFns.map { $0(r) }
+                if let existing = groupOf[key] { g = existing } else {
+                    g = groupKeys.count
+                    groupOf[key] = g
+                    groupKeys.append(key)
+                    accs.append(contentsOf: repeatElement(Accumulator(), count: width))
+                }
+            }
+            for (k, f) in aggFns.enumerated() {
+                if let f { accs[g * width + k].add(f(r)) } else { accs[g * width + k].rows += 1 }
+            }
+        }
+        var out: [[Value]] = []
+        out.reserveCapacity(groupKeys.count)
+        for (g, key) in groupKeys.enumerated() {
+            var row = key
+            for (k, a) in aggregates.enumerated() {
+                row.append(accs[g * width + k].result(a.function, countsRows: a.argument == nil))
+            }
+            out.append(row)
+        }
+        // Groups in key order, so that output is the same every run.
+        out.sort { a, b in
+            for i in 0..<keys.count {
+                if let c = Evaluator.orderCompare(a[i], b[i]), c != 0 { return c < 0 }
+            }
+            return false
+        }
+        return ResultTable(columns: keys.map(\.name) + aggregates.map(\.name), rows: out)
+    }
+
+    /// Total order for sorting: nulls last, then numbers, then strings.
+    static func orderCompare(_ x: Value, _ y: Value) -> Int? {
+        switch (x.isNull, y.isNull) {
+        case (true, true): return 0
+        case (true, false): return 1
+        case (false, true): return -1
+        default: return compare(x, y)
+        }
+    }
+
+    // MARK: Sort and select
+
+    func sort(_ rows: [Int32], by e: Expr, descending: Bool) -> [Int32] {
+        let f = compile(e)
+        let keyed = rows.map { (row: $0, key: f(Int($0))) }
+        let sorted = keyed.enumerated().sorted { a, b in
+            let (x, y) = (a.element.key, b.element.key)
+            if x.isNull != y.isNull { return !x.isNull }           // nulls last either way
+            let c = Evaluator.compare(x, y) ?? 0
+            if c != 0 { return descending ? c > 0 : c < 0 }
+            return a.offset < b.offset
+        }
+        return sorted.map(\.element.row)
+    }
+
+    func sort(_ table: ResultTable, key: SortKey, descending: Bool) throws(Diagnostic) -> ResultTable {
+        var column = table.columns.count - 1
+        if case .named(let e, let span) = key {
+            if let i = table.columns.firstIndex(of: e.name) {
+                column = i
+            } else if let i = table.columns.firstIndex(where: { $0.hasSuffix(" " + e.name) }) {
+                column = i
+            } else {
+                throw Diagnostic("no column '\(e.name)' in the result; its columns are: " +
+                                 table.columns.joined(separator: ", "), at: span)
+            }
+        }
+        var t = table
+        let indexed = t.rows.enumerated().map { ($0.offset, $0.element) }
+        t.rows = indexed.sorted { a, b in
+            let (x, y) = (a.1[column], b.1[column])
+            if x.isNull != y.isNull { return !x.isNull }
+            let c = Evaluator.compare(x, y) ?? 0
+            if c != 0 { return descending ? c > 0 : c < 0 }
+            return a.0 < b.0
+        }.map(\.1)
+        return t
+    }
+
+    func select(_ rows: [Int32], _ columns: [NamedExpr]) -> ResultTable {
+        let fns = columns.map { compile($0.expr) }
+        let out = rows.map { r in [Value.string(corpus.name(Int(r)))] + fns.map { $0(Int(r)) } }
+        return ResultTable(columns: ["report"] + columns.map(\.name), rows: out)
+    }
+
+    public func reportsTable(_ rows: [Int32]) -> ResultTable {
+        let out: [[Value]] = rows.map { r32 in
+            let r = Int(r32)
+            return [.string(corpus.name(r)), corpus.value(.org, r), corpus.value(.year, r),
+                    corpus.value(.format, r), .string(corpus.layouts[r]), .int(Int64(corpus.warnings[r].count))]
+        }
+        return ResultTable(columns: ["report", "org", "year", "format", "layout", "warnings"], rows: out)
+    }
+}
