@@ -2,6 +2,11 @@
 // so the forgiving HTML parser (htmlReadMemory) is used, never the strict XML one.
 #ifndef NIANBAO_CLIBXML2_SHIM_H
 #define NIANBAO_CLIBXML2_SHIM_H
+// Debian builds libxml2 with ICU, whose headers clash with the ICU copy inside Foundation
+// when both reach one Swift module. Nothing here touches the ICU-only parts of libxml2's
+// encoding structs, so the ICU declarations are left out.
+#include <libxml/xmlversion.h>
+#undef LIBXML_ICU_ENABLED
 #include <libxml/HTMLparser.h>
 #include <libxml/tree.h>
 #include <libxml/xmlerror.h>

@@ -16,13 +16,13 @@ public enum ExportFormat: String, CaseIterable, Sendable {
 
 public enum AtomicFile {
     /// Writes `text` to `path` through a temporary file and a rename.
-    public static func write(_ text: String, to path: String) throws(Diagnostic) {
+    public static func write(_ text: String, to path: String, span: SourceSpan? = nil) throws(Diagnostic) {
         let dir: String
         if let slash = path.lastIndex(of: "/") { dir = String(path[..<slash]).isEmpty ? "/" : String(path[..<slash]) } else { dir = "." }
         let base = path.split(separator: "/").last.map(String.init) ?? path
         var template = Array("\(dir)/.\(base).tmp-XXXXXX".utf8CString)
         let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
-        guard fd >= 0 else { throw Diagnostic("cannot write '\(path)': \(String(cString: strerror(errno)))") }
+        guard fd >= 0 else { throw Diagnostic("cannot write '\(path)': \(String(cString: strerror(errno)))", at: span) }
         let tmp = String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
         var failure: Int32 = 0
         var bytes = Array(text.utf8)
@@ -41,7 +41,7 @@ public enum AtomicFile {
         if failure == 0 && rename(tmp, path) != 0 { failure = errno }
         if failure != 0 {
             unlink(tmp)
-            throw Diagnostic("cannot write '\(path)': \(String(cString: strerror(failure))); nothing was written")
+            throw Diagnostic("cannot write '\(path)': \(String(cString: strerror(failure))); nothing was written", at: span)
         }
     }
 }

@@ -151,7 +151,7 @@ public enum Commands {
             s.output.out("\(rows.count) of \(s.corpus.count) reports selected")
             return .ok
         }
-        if let (format, path, _) = exportTarget {
+        if let (format, path, span) = exportTarget {
             let text: String
             switch result {
             case .selection(let rows): text = ReportExport.render(s.corpus, rows: rows, format: format)
@@ -159,7 +159,7 @@ public enum Commands {
                 let f: OutputFormat = format == .csv ? .csv : format == .tsv ? .tsv : format == .json ? .json : format == .jsonl ? .jsonl : .markdown
                 text = Renderer(format: f, maxRows: Int.max).render(t)
             }
-            try AtomicFile.write(text, to: path)
+            try AtomicFile.write(text, to: path, span: span)
             s.output.out("wrote \(path)")
             return .ok
         }
@@ -210,8 +210,8 @@ public enum Commands {
     }
 
     static func export(_ s: Session, _ inv: CommandInvocation, _ origin: Origin) throws(Diagnostic) -> ExecutionResult {
-        let (format, path, _) = try exportArguments(inv)
-        try AtomicFile.write(ReportExport.render(s.corpus, rows: s.selection, format: format), to: path)
+        let (format, path, span) = try exportArguments(inv)
+        try AtomicFile.write(ReportExport.render(s.corpus, rows: s.selection, format: format), to: path, span: span)
         s.output.out("wrote \(s.selection.count) report\(s.selection.count == 1 ? "" : "s") to \(path)")
         return .ok
     }

@@ -180,7 +180,11 @@ public enum Teaching {
             // One table per group of rows that share columns.
             var groups: [(String, [FormRow], [FormColumn])] = []
             for row in form.s2Rows where row.versions.contains(version) {
-                let cols = form.fields.filter { $0.section == 2 && $0.row.id == row.id && $0.versions.contains(version) }.map(\.column)
+                let order = version == .v2019
+                    ? ["new_made", "new_published", "public_total", "items_prev", "items_change", "decisions", "items", "amount"]
+                    : ["issued", "repealed", "in_force", "decisions", "amount"]
+                let cols = form.fields.filter { $0.section == 2 && $0.row.id == row.id && $0.versions.contains(version) }
+                    .map(\.column).sorted { order.firstIndex(of: $0.id)! < order.firstIndex(of: $1.id)! }
                 if let last = groups.last, last.0 == row.group ?? "", last.2.map(\.label) == cols.map(\.label) {
                     groups[groups.count - 1].1.append(row)
                 } else {
