@@ -10,6 +10,7 @@ let package = Package(
     products: [
         .executable(name: "nianbao", targets: ["nianbao"]),
         .library(name: "NianbaoKit", targets: ["NianbaoKit"]),
+        .executable(name: "nianbao-gen", targets: ["nianbao-gen"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -37,9 +38,18 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // Synthetic reports with ground truth, for tests, Scripts/gen-corpus and Scripts/bench.
+        .target(
+            name: "NianbaoSynth",
+            dependencies: ["NianbaoKit"]
+        ),
+        .executableTarget(
+            name: "nianbao-gen",
+            dependencies: ["NianbaoSynth", "NianbaoKit"]
+        ),
         .testTarget(
             name: "NianbaoKitTests",
-            dependencies: ["NianbaoKit"],
+            dependencies: ["NianbaoKit", "NianbaoSynth"],
             resources: [.copy("Transcripts")]
         ),
     ]

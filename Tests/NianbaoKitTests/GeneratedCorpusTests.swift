@@ -1,0 +1,83 @@
+// Round trips through the generator: synthetic reports in every layout and both versions are
+// printed, read back, and compared with their ground truth field by field. Then `check` must
+// find every injected inconsistency and nothing in the clean reports.
+
+import XCTest
+import NianbaoKit
+import NianbaoSynth
+
+final class GeneratedCorpusTests: XCTestCase {
+    struct Tally { var exact = 0; var missing = 0; var wrong: [String] = [] }
+
+    func compare(_ synthetic: SyntheticReport, _ report: Report, into tally: inout Tally) {
+        for f in Form.standard.fields where !f.isDerived || f.printedIn.contains(synthetic.version) {
+            let reading = report.cells[f.index]
+            let expected = synthetic.truth[f.id] ?? .null
+            let actual: Value
+            if let n = reading.number {
+                actual = f.kind == .amount ? .double(n.double) : (n.integer.map { .int($0) } ?? .double(n.double))
+            } else {
+                actual = .null
+            }
+            let same: Bool
+            switch (expected, actual) {
+            case (.double(let a), .double(let b)): same = abs(a - b) < 1e-9
+            case (.int(let a), .double(let b)), (.double(let b), .int(let a)): same = Double(a) == b
+            default: same = expected == actual
+            }
+            if same { tally.exact += 1 }
+            else if actual == .null { tally.missing += 1; tally.wrong.append("\(synthetic.fileName) \(f.id): expected \(expected), read null") }
+            else { tally.wrong.append("\(synthetic.fileName) \(f.id): expected \(expected), read \(actual)") }
+        }
+    }
+
+    func testEveryLayoutAndVersionRoundTrips() throws {
+        var generator = Generator(seed: 42)
+        var index = 0
+        var summary: [String] = []
+        for layout in SynthLayout.allCases {
+            for version in FormVersion.allCases {
+                var tally = Tally()
+                for _ in 0..<25 {
+                    let s = generator.report(index: index, layout: layout, version: version)
+                    index += 1
+                    let report = try ReportReader.read(bytes: Array(s.text.utf8), file: s.fileName)
+                    XCTAssertEqual(report.format, version, "\(s.fileName)")
+                    XCTAssertEqual(report.year, s.year, "\(s.fileName)")
+                    XCTAssertEqual(report.org, s.org, "\(s.fileName)")
+                    XCTAssertEqual(report.layout, layout.rawValue == "html" ? "html" : layout.rawValue, "\(s.fileName)")
+                    compare(s, report, into: &tally)
+                }
+                summary.append("\(layout.rawValue) \(version.rawValue): \(tally.exact) exact, \(tally.missing) null, \(tally.wrong.count - tally.missing) wrong")
+                XCTAssertEqual(tally.wrong.count, 0, "\(layout.rawValue) \(version.rawValue): " + tally.wrong.prefix(5).joined(separator: "; "))
+            }
+        }
+        print(summary.joined(separator: "\n"))
+    }
+
+    func testCheckFindsEveryInjectedInconsistencyAndNothingElse() throws {
+        var generator = Generator(seed: 7)
+        let corpus = Corpus()
+        var expectations: [(row: Int, injected: [(rule: String, column: String)])] = []
+        for i in 0..<240 {
+            let s = generator.report(index: i, inject: i % 3 == 0)
+            let report = try ReportReader.read(bytes: Array(s.text.utf8), file: s.fileName)
+            corpus.append(report)
+            expectations.append((corpus.count - 1, s.injected))
+        }
+        let result = Audit(corpus: corpus).run(Array(0..<Int32(corpus.count)))
+        var found = 0
+        for (row, injected) in expectations {
+            let findings = result.findings.filter { $0.row == row }
+            if injected.isEmpty {
+                XCTAssertEqual(findings.filter { $0.kind != .advisory }.map(\.message), [], corpus.files[row])
+            }
+            for inj in injected {
+                let hit = findings.contains { $0.rule == inj.rule && $0.column == inj.column }
+                XCTAssertTrue(hit, "\(corpus.files[row]): \(inj.rule)[\(inj.column)] not found among \(findings.map { "\($0.rule)[\($0.column ?? "")]" })")
+                if hit { found += 1 }
+            }
+        }
+        XCTAssertGreaterThan(found, 100)
+    }
+}
