@@ -165,27 +165,31 @@ public enum ReportReader {
         var out: [Heading] = []
         var current = 0
         let form = Form.standard
+        let index = KeywordIndex.shared
+        let headingIDs = form.sections.map { $0.headingKeywords.map(index.ids) }
+        let jie = index.id("结转")
         for (i, line) in lines.enumerated() {
             let trimmed = Bytes.trim(line.bytes)
             guard trimmed.count >= 6, trimmed.count <= 150 else { continue }
-            // Cheap pre-check before folding: a heading has one of these bytes sequences.
-            let text = clean(String(decoding: trimmed, as: UTF8.self))
-            let folded = LabelFolding.fold(text)
+            let foldedBytes = LabelFolding.foldBytes(trimmed)
+            let hits = index.scan(foldedBytes)
+            if hits.isEmpty { continue }
+            var candidates: [FormSection] = []
+            for (k, section) in form.sections.enumerated() where section.number > current {
+                if headingIDs[k].contains(where: { ids in ids.allSatisfy { hits.contains($0) } }) { candidates.append(section) }
+            }
+            guard let section = candidates.first else { continue }
+            let folded = String(decoding: foldedBytes, as: UTF8.self)
             guard folded.count <= 40 else { continue }
             let startsWithNumeral = startsWithSectionNumeral(folded)
             let inTable = line.bytes.first == 0x09 || Bytes.contains(line.bytes, 0x7C) || Bytes.contains(trimmed, 0x09)
             if inTable && !startsWithNumeral { continue }
-            for section in form.sections where section.number > current {
-                let matches = section.headingKeywords.contains { words in words.allSatisfy { folded.contains($0) } }
-                guard matches else { continue }
-                // Without a numeral the line must be little more than the title itself.
-                if !startsWithNumeral && folded.count > section.title.count + 10 { continue }
-                // Rows of the section-3 table that begin with 四、 are not section 四.
-                if section.number == 4 && folded.contains("结转") { continue }
-                out.append(Heading(section: section.number, index: i))
-                current = section.number
-                break
-            }
+            // Without a numeral the line must be little more than the title itself.
+            if !startsWithNumeral && folded.count > section.title.count + 10 { continue }
+            // Rows of the section-3 table that begin with 四、 are not section 四.
+            if section.number == 4 && hits.contains(jie) { continue }
+            out.append(Heading(section: section.number, index: i))
+            current = section.number
         }
         return out
     }

@@ -60,6 +60,21 @@ struct PendingValue {
     var value: CellValue
 }
 
+/// Key-word ids of the form's rows and columns, computed once.
+enum Keywords {
+    static let index = KeywordIndex.shared
+    static let s3Rows: [[Int]] = Form.standard.s3Rows.map { index.ids($0.keywords) }
+    static let s3Groups: [[Int]] = Form.standard.s3Groups.map { index.ids($0.keywords) }
+    static let s2Rows: [[Int]] = Form.standard.s2Rows.map { index.ids($0.keywords) }
+    static let s2Columns: [[Int]] = Form.standard.s2Columns.map { index.ids($0.keywords) }
+    static let s4Labels: [Int] = (Form.standard.s4Columns.flatMap(\.keywords) + Form.standard.s4Groups.flatMap(\.keywords)).map { index.id($0) }
+        + [index.id("行政诉讼")]
+    static let total = index.id("总计")
+    static let other = index.id("其他")
+    static let article20 = index.id("第二十条")
+    static let contents = index.id("信息内容")
+}
+
 enum TableText {
     /// Drops a leading enumerator (`3.`, `（六）`, `四、`) from a folded label.
     static func stripEnumerator(_ folded: String) -> String {
@@ -130,8 +145,8 @@ struct Section3Reader {
                     }
                     continue
                 }
-                let folded = LabelFolding.fold(cell.text)
-                if let t = match(folded) {
+                let folded = LabelFolding.foldBytes(cell.bytes)
+                if let t = match(folded, Keywords.index.scan(folded)) {
                     flush()
                     target = t
                     targetLine = cell.line
@@ -155,17 +170,17 @@ struct Section3Reader {
         reportMissingRows(version: version)
     }
 
-    private func match(_ folded: String) -> Target? {
-        for row in form.s3Rows where row.id != "total" {
-            if row.keywords.contains(where: { folded.contains($0) }) { return .row(row) }
+    private func match(_ folded: [UInt8], _ hits: KeywordHits) -> Target? {
+        if hits.isEmpty { return nil }
+        for (i, row) in form.s3Rows.enumerated() where row.id != "total" {
+            if hits.containsAny(Keywords.s3Rows[i]) { return .row(row) }
         }
-        if inBody, folded.contains("总计") { return .row(form.s3Rows.first { $0.id == "total" }!) }
-        let core = TableText.stripEnumerator(folded)
-        if core == "其他", currentGroup == "other" {
+        if inBody, hits.contains(Keywords.total) { return .row(form.s3Rows.first { $0.id == "total" }!) }
+        if hits.contains(Keywords.other), currentGroup == "other",
+           TableText.stripEnumerator(String(decoding: folded, as: UTF8.self)) == "其他" {
             return .row(form.s3Rows.first { $0.id == "other_misc" }!)
         }
-        for g in form.s3Groups where g.keywords.contains(where: { folded.contains($0) }) {
-            // 法人或其他组织 in the header is not 其他处理.
+        for (i, g) in form.s3Groups.enumerated() where hits.containsAny(Keywords.s3Groups[i]) {
             return .group(g)
         }
         return nil
@@ -375,7 +390,7 @@ struct Section2Reader {
     private var sink: ReadingSink
     private var columns: [FormColumn] = []
     private var headerOpen = false
-    private var pendingHeader = ""
+    private var pendingHeader: [UInt8] = []
     private var row: FormRow?
     private var unknownRow: String?
     private var rowLine = 0
@@ -404,8 +419,7 @@ struct Section2Reader {
                     }
                     continue
                 }
-                let folded = LabelFolding.fold(cell.text)
-                handleText(folded, cell)
+                handleText(LabelFolding.foldBytes(cell.bytes), cell)
             case .softBreak:
                 if row != nil || unknownRow != nil, !columns.isEmpty, values.count >= columns.count { flush() }
             case .hardBreak:
@@ -419,16 +433,18 @@ struct Section2Reader {
         }
     }
 
-    private mutating func handleText(_ folded: String, _ cell: RawCell) {
-        if folded.contains("第二十条") || folded.contains("信息内容") {
+    private mutating func handleText(_ folded: [UInt8], _ cell: RawCell) {
+        let hits = Keywords.index.scan(folded)
+        if hits.contains(Keywords.article20) || hits.contains(Keywords.contents) {
             flush()
             row = nil; unknownRow = nil
             columns = []
             headerOpen = true
-            pendingHeader = ""
+            pendingHeader = []
             return
         }
-        if let c = matchColumn(pendingHeader + folded) ?? matchColumn(folded) {
+        let joined = pendingHeader.isEmpty ? nil : matchColumn(Keywords.index.scan(pendingHeader + folded))
+        if let c = joined ?? matchColumn(hits) {
             if row != nil || unknownRow != nil {
                 flush()
                 row = nil; unknownRow = nil
@@ -436,14 +452,14 @@ struct Section2Reader {
             }
             if !headerOpen { columns = []; headerOpen = true }
             columns.append(c)
-            pendingHeader = ""
+            pendingHeader = []
             return
         }
-        if let r = form.s2Rows.first(where: { r in r.keywords.contains { folded.contains($0) } }) {
+        if let i = form.s2Rows.indices.first(where: { hits.containsAny(Keywords.s2Rows[$0]) }) {
             flush()
             headerOpen = false
-            pendingHeader = ""
-            row = r
+            pendingHeader = []
+            row = form.s2Rows[i]
             rowLine = cell.line
             return
         }
@@ -457,10 +473,10 @@ struct Section2Reader {
         rowLine = cell.line
     }
 
-    private func matchColumn(_ folded: String) -> FormColumn? {
-        guard !folded.isEmpty else { return nil }
-        // Most specific first: 采购总金额 before 总金额, 收费金额 before both.
-        for c in form.s2Columns where c.keywords.contains(where: { folded.contains($0) }) {
+    private func matchColumn(_ hits: KeywordHits) -> FormColumn? {
+        if hits.isEmpty { return nil }
+        // Most specific first: 收费金额 before 采购总金额 before 总金额 (the schema's order).
+        for (i, c) in form.s2Columns.enumerated() where hits.containsAny(Keywords.s2Columns[i]) {
             return c
         }
         return nil
@@ -539,10 +555,7 @@ enum Section4Reader {
             if value.isValue {
                 values.append(PendingValue(cell: cell, value: value))
             } else {
-                let folded = LabelFolding.fold(cell.text)
-                let isHeader = form.s4Columns.contains { c in c.keywords.contains { folded.contains($0) } }
-                    || form.s4Groups.contains { g in g.keywords.contains { folded.contains($0) } }
-                    || folded.contains("行政诉讼")
+                let isHeader = Keywords.index.scan(LabelFolding.foldBytes(cell.bytes)).containsAny(Keywords.s4Labels)
                 if isHeader { sawHeader = true; lastLabelLine = cell.line }
                 // Values before a header cell were spacers of the header, not data.
                 strays.append(contentsOf: TableText.numbers(values))
