@@ -30,6 +30,7 @@ public enum Value: Hashable, Sendable {
 
 public final class Corpus: @unchecked Sendable {
     public static let nullInt = Int64.min
+    static let isAmount: [Bool] = Form.standard.fields.map { $0.kind == .amount }
 
     public private(set) var count = 0
     public private(set) var files: [String] = []
@@ -92,15 +93,15 @@ public final class Corpus: @unchecked Sendable {
         statedNumbers.append(report.statedNumbers)
         mentionsProcessingFee.append(report.mentionsProcessingFee)
         sectionLines.append(report.sectionLines)
-        for field in Form.standard.fields {
-            let reading = report.cells[field.index]
-            kinds[field.index].append(reading.kind)
-            lines[field.index].append(Int32(clamping: reading.line))
-            if field.kind == .amount {
-                amounts[field.index].append(reading.number?.double ?? .nan)
-                decimals[field.index].append(UInt8(clamping: reading.number?.decimals ?? 0))
+        for i in 0..<Corpus.isAmount.count {
+            let reading = report.cells[i]
+            kinds[i].append(reading.kind)
+            lines[i].append(Int32(clamping: reading.line))
+            if Corpus.isAmount[i] {
+                amounts[i].append(reading.number?.double ?? .nan)
+                decimals[i].append(UInt8(clamping: reading.number?.decimals ?? 0))
             } else {
-                ints[field.index].append(reading.number?.integer ?? Corpus.nullInt)
+                ints[i].append(reading.number?.integer ?? Corpus.nullInt)
             }
         }
         count += 1
@@ -140,6 +141,17 @@ public final class Corpus: @unchecked Sendable {
     }
 
     public func org(_ row: Int) -> String { orgNames[Int(orgCodes[row])] }
+
+    private var cachedOrgRank: [Int32]?
+    /// Each organisation code's position in name order (UTF-8 byte order), computed once.
+    public var orgRank: [Int32] {
+        if let r = cachedOrgRank, r.count == orgNames.count { return r }
+        let order = orgNames.indices.sorted { orgNames[$0].utf8.lexicographicallyPrecedes(orgNames[$1].utf8) }
+        var rank = [Int32](repeating: 0, count: orgNames.count)
+        for (k, code) in order.enumerated() { rank[code] = Int32(k) }
+        cachedOrgRank = rank
+        return rank
+    }
 
     /// A short name for a report: its file name without folders and extension.
     public func name(_ row: Int) -> String {

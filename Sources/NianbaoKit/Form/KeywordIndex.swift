@@ -39,6 +39,11 @@ public final class KeywordIndex: Sendable {
     private let ids: [String: Int]
     /// Key words by the UTF-8 bytes of their first character, packed into a UInt32.
     private let byFirst: [UInt32: [Int]]
+    /// For CJK first characters (U+4E00…U+9FFF): 1 + an index into `cjkCandidates`, or 0.
+    private let cjkSlot: [UInt16]
+    private let cjkCandidates: [[Int]]
+    /// For ASCII first characters: the key words starting with that byte.
+    private let asciiCandidates: [[Int]]
 
     private init() {
         let form = Form.standard
@@ -58,6 +63,18 @@ public final class KeywordIndex: Sendable {
             byFirst[KeywordIndex.packFirst(k[...]), default: []].append(i)
         }
         self.byFirst = byFirst
+        var slots = [UInt16](repeating: 0, count: 0x9FFF - 0x4E00 + 1)
+        var candidates: [[Int]] = []
+        for (packed, list) in byFirst where packed >= 0xE4B880 && packed <= 0xE9BFBF {
+            let b0 = (packed >> 16) & 0xFF, b1 = (packed >> 8) & 0xFF, b2 = packed & 0xFF
+            let scalar = ((b0 & 0x0F) << 12) | ((b1 & 0x3F) << 6) | (b2 & 0x3F)
+            guard scalar >= 0x4E00 && scalar <= 0x9FFF else { continue }
+            candidates.append(list)
+            slots[Int(scalar - 0x4E00)] = UInt16(candidates.count)
+        }
+        cjkSlot = slots
+        cjkCandidates = candidates
+        asciiCandidates = (0..<128).map { byFirst[UInt32($0)] ?? [] }
     }
 
     /// Words the readers look for besides the form's own labels.
@@ -89,10 +106,26 @@ public final class KeywordIndex: Sendable {
             while i < n {
                 let b0 = p[i]
                 let len = b0 < 0x80 ? 1 : b0 < 0xE0 ? 2 : b0 < 0xF0 ? 3 : 4
-                var v: UInt32 = 0
-                var k = 0
-                while k < len && i + k < n { v = v << 8 | UInt32(p[i + k]); k += 1 }
-                if let candidates = byFirst[v] {
+                var list: [Int]?
+                if b0 < 0x80 {
+                    let c = asciiCandidates[Int(b0)]
+                    if c.isEmpty { i += 1; continue }
+                    list = c
+                } else if len == 3 && i + 2 < n {
+                    let scalar = (UInt32(b0 & 0x0F) << 12) | (UInt32(p[i + 1] & 0x3F) << 6) | UInt32(p[i + 2] & 0x3F)
+                    if scalar >= 0x4E00 && scalar <= 0x9FFF {
+                        let slot = cjkSlot[Int(scalar - 0x4E00)]
+                        if slot == 0 { i += 3; continue }
+                        list = cjkCandidates[Int(slot) - 1]
+                    }
+                }
+                if list == nil {
+                    var v: UInt32 = 0
+                    var k = 0
+                    while k < len && i + k < n { v = v << 8 | UInt32(p[i + k]); k += 1 }
+                    list = byFirst[v]
+                }
+                if let candidates = list {
                     for c in candidates {
                         let w = keywords[c]
                         if i + w.count <= n {
@@ -122,7 +155,7 @@ extension LabelFolding {
                 if b == 0x20 || b == 0x09 || b == 0x0A || b == 0x0D { i += 1; continue }
                 if b == 0x27 { out.append(0x22) } else { out.append(b) }
                 // Possible pinyin or Word markup: take the careful path.
-                if b == 0x5B || (b == 0x28 && i + 1 < end && (s[i + 1] >= 0x61 || s[i + 1] >= 0xC3)) {
+                if b == 0x5B || (b == 0x28 && i + 1 < end && ((s[i + 1] >= 0x61 && s[i + 1] <= 0x7A) || (s[i + 1] >= 0xC3 && s[i + 1] <= 0xC7))) {
                     return Array(fold(String(decoding: s, as: UTF8.self)).utf8)
                 }
                 i += 1
@@ -143,7 +176,7 @@ extension LabelFolding {
                 break
             case 0xFF01...0xFF5E:
                 let a = UInt8(scalar - 0xFEE0)
-                if a == 0x28, i + 3 < end, s[i + 3] >= 0x61, s[i + 3] < 0x80 {
+                if a == 0x28, i + 3 < end, (s[i + 3] >= 0x61 && s[i + 3] <= 0x7A) || (s[i + 3] >= 0xC3 && s[i + 3] <= 0xC7) {
                     return Array(fold(String(decoding: s, as: UTF8.self)).utf8)
                 }
                 out.append(a == 0x27 ? 0x22 : a)

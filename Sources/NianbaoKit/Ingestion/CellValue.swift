@@ -61,6 +61,13 @@ public enum CellClassifier {
     /// Classifies one trimmed cell.
     public static func classify(_ cell: ArraySlice<UInt8>) -> CellValue {
         if cell.isEmpty { return .blank }
+        if cell.count <= 18, cell.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) {
+            var v: Int64 = 0
+            for b in cell { v = v * 10 + Int64(b - 0x30) }
+            return .number(NumberValue(integer: v, double: Double(v), decimals: 0, unit: nil))
+        }
+        // A label starts with a CJK character or a bracket: not a number, not a mark.
+        if cell.count > 9, let f = cell.first, f >= 0xE4, f <= 0xE9 { return .text }
         if cell.count <= 9 {
             let a = Array(cell)
             if notApplicableMarks.contains(a) { return .notApplicable }

@@ -33,6 +33,19 @@ public enum CellToken: Sendable {
 public enum TableLayout: String, Sendable, CaseIterable {
     case tabCells = "tab-cells", pipeCells = "pipe-cells", tabRows = "tab-rows"
     case markdown, spaceAligned = "space-aligned", html, lines, none
+
+    var ordinal: Int {
+        switch self {
+        case .tabCells: return 0
+        case .pipeCells: return 1
+        case .tabRows: return 2
+        case .markdown: return 3
+        case .spaceAligned: return 4
+        case .html: return 5
+        case .lines: return 6
+        case .none: return 7
+        }
+    }
 }
 
 public enum Lines {
@@ -106,7 +119,7 @@ public enum CellSplitter {
     public static func tokens(_ lines: ArraySlice<SourceLine>) -> (tokens: [CellToken], layout: TableLayout) {
         var tokens: [CellToken] = []
         tokens.reserveCapacity(lines.count * 2)
-        var votes: [TableLayout: Int] = [:]
+        var votes = [Int](repeating: 0, count: TableLayout.allCases.count)
         for line in lines {
             let trimmed = Bytes.trim(line.bytes)
             if trimmed.isEmpty {
@@ -123,10 +136,10 @@ public enum CellSplitter {
                 var pieces = split(line.bytes, on: 0x09)
                 if let first = pieces.first, Bytes.trim(first).isEmpty { pieces.removeFirst() }
                 if pieces.count == 1 {
-                    votes[.tabCells, default: 0] += 1
+                    votes[TableLayout.tabCells.ordinal] += 1
                     tokens.append(.cell(RawCell(bytes: Bytes.trim(pieces[0]), line: line.number)))
                 } else {
-                    votes[.tabRows, default: 0] += 1
+                    votes[TableLayout.tabRows.ordinal] += 1
                     for p in pieces { tokens.append(.cell(RawCell(bytes: Bytes.trim(p), line: line.number))) }
                     tokens.append(.softBreak(line: line.number))
                 }
@@ -138,7 +151,7 @@ public enum CellSplitter {
                     if trimmed.contains(0x2D) { continue }    // markdown separator |---|---|
                     if line.bytes.first.map(Bytes.isSpace) == true, trimmed.count == 1 {
                         tokens.append(.cell(RawCell(bytes: trimmed[trimmed.startIndex..<trimmed.startIndex], line: line.number)))
-                        votes[.pipeCells, default: 0] += 1
+                        votes[TableLayout.pipeCells.ordinal] += 1
                     } else {
                         tokens.append(.hardBreak(line: line.number))
                     }
@@ -148,7 +161,7 @@ public enum CellSplitter {
                 let markdown = trimmed.first == 0x7C
                 if markdown, let f = pieces.first, Bytes.trim(f).isEmpty { pieces.removeFirst() }
                 if let l = pieces.last, Bytes.trim(l).isEmpty, trimmed.last == 0x7C { pieces.removeLast() }
-                votes[markdown ? .markdown : .pipeCells, default: 0] += 1
+                votes[(markdown ? TableLayout.markdown : .pipeCells).ordinal] += 1
                 for p in pieces { tokens.append(.cell(RawCell(bytes: Bytes.trim(p), line: line.number))) }
                 if pieces.count > 1 || markdown { tokens.append(.softBreak(line: line.number)) }
                 continue
@@ -157,15 +170,17 @@ public enum CellSplitter {
             // cells, and so does a single space between numbers.
             let pieces = splitOnSpaceRuns(trimmed)
             if pieces.count > 1 {
-                votes[.spaceAligned, default: 0] += 1
+                votes[TableLayout.spaceAligned.ordinal] += 1
                 for p in pieces { tokens.append(.cell(RawCell(bytes: p, line: line.number))) }
                 tokens.append(.softBreak(line: line.number))
             } else {
-                votes[.lines, default: 0] += 1
+                votes[TableLayout.lines.ordinal] += 1
                 tokens.append(.cell(RawCell(bytes: trimmed, line: line.number)))
             }
         }
-        let layout = votes.max { a, b in a.value < b.value || (a.value == b.value && a.key.rawValue > b.key.rawValue) }?.key ?? .none
+        var layout = TableLayout.none
+        var best = 0
+        for l in TableLayout.allCases where votes[l.ordinal] > best { best = votes[l.ordinal]; layout = l }
         return (tokens, layout)
     }
 

@@ -14,8 +14,23 @@ public enum HTMLText {
         for marker in ["<html", "<!doctype html", "<body", "<head"] where Bytes.contains(head, Array(marker.utf8)) {
             return true
         }
-        let lower = utf8.map { ($0 >= 0x41 && $0 <= 0x5A) ? $0 | 0x20 : $0 }[...]
-        return Bytes.contains(lower, Array("<table".utf8)) && Bytes.contains(lower, Array("<td".utf8))
+        guard utf8.contains(0x3C) else { return false }        // no '<' at all: plain text
+        return containsIgnoringCase(utf8, "<table") && containsIgnoringCase(utf8, "<td")
+    }
+
+    static func containsIgnoringCase(_ hay: [UInt8], _ needle: String) -> Bool {
+        let n = Array(needle.utf8)
+        guard hay.count >= n.count else { return false }
+        var i = 0
+        while i <= hay.count - n.count {
+            if hay[i] == 0x3C {
+                var k = 1
+                while k < n.count && (hay[i + k] | 0x20) == n[k] { k += 1 }
+                if k == n.count { return true }
+            }
+            i += 1
+        }
+        return false
     }
 
     public static func lines(_ utf8: [UInt8]) -> [SourceLine] {
@@ -155,7 +170,17 @@ public enum HTMLText {
     /// A cell's text with `<br>` and line breaks removed: header cells such as `本年新<br>制作数量`
     /// are one label.
     static func cellText(_ cell: xmlNodePtr) -> String {
-        text(of: cell).replacingNewlines().replacing("\t", with: " ").trimmingSpaces()
+        guard let content = xmlNodeGetContent(cell) else { return "" }
+        defer { nb_xml_free(content) }
+        // Bytes: drop line breaks, tabs become spaces; then trim.
+        var bytes: [UInt8] = []
+        var p = UnsafeRawPointer(content).assumingMemoryBound(to: UInt8.self)
+        while p.pointee != 0 {
+            let b = p.pointee
+            if b == 0x0A || b == 0x0D { } else if b == 0x09 { bytes.append(0x20) } else { bytes.append(b) }
+            p += 1
+        }
+        return String(decoding: Bytes.trim(bytes[...]), as: UTF8.self)
     }
 
     static func intAttribute(_ node: xmlNodePtr, _ name: String) -> Int? {

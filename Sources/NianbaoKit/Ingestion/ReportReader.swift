@@ -101,13 +101,20 @@ public enum ReportReader {
 
     /// The title is the first line (within the first few) naming a year and a report; a title
     /// split over two lines is joined.
+    static let baogao = Array("报告".utf8), baogaoTraditional = Array("報告".utf8)
+
     static func findTitle(_ lines: [SourceLine]) -> Title {
         var seen = 0
         for (i, line) in lines.enumerated() {
-            let text = clean(line.text)
-            if text.isEmpty { continue }
+            if Bytes.trim(line.bytes).isEmpty { continue }
             seen += 1
             if seen > 8 { break }
+            // Only a line naming a report (or cut before the word) can be the title.
+            if !Bytes.contains(line.bytes, baogao) && !Bytes.contains(line.bytes, baogaoTraditional)
+                && !(i + 1 < lines.count && (Bytes.contains(lines[i + 1].bytes, baogao) || Bytes.contains(lines[i + 1].bytes, baogaoTraditional))) {
+                continue
+            }
+            let text = clean(line.text)
             var candidate = text
             if !LabelFolding.fold(candidate).contains("报告"), i + 1 < lines.count {
                 let next = clean(lines[i + 1].text)
@@ -171,6 +178,10 @@ public enum ReportReader {
         for (i, line) in lines.enumerated() {
             let trimmed = Bytes.trim(line.bytes)
             guard trimmed.count >= 6, trimmed.count <= 150 else { continue }
+            // A table cell is a heading only when it starts with a numeral (一、 … 六、).
+            let inTable = line.bytes.first == 0x09 || Bytes.contains(line.bytes, 0x7C) || Bytes.contains(trimmed, 0x09)
+            if inTable && !startsWithNumeralBytes(trimmed) { continue }
+            if trimmed.first! < 0x80 && trimmed.first! != 0x28 && trimmed.first! != 0x5B { continue }
             let foldedBytes = LabelFolding.foldBytes(trimmed)
             let hits = index.scan(foldedBytes)
             if hits.isEmpty { continue }
@@ -182,8 +193,6 @@ public enum ReportReader {
             let folded = String(decoding: foldedBytes, as: UTF8.self)
             guard folded.count <= 40 else { continue }
             let startsWithNumeral = startsWithSectionNumeral(folded)
-            let inTable = line.bytes.first == 0x09 || Bytes.contains(line.bytes, 0x7C) || Bytes.contains(trimmed, 0x09)
-            if inTable && !startsWithNumeral { continue }
             // Without a numeral the line must be little more than the title itself.
             if !startsWithNumeral && folded.count > section.title.count + 10 { continue }
             // Rows of the section-3 table that begin with 四、 are not section 四.
@@ -192,6 +201,15 @@ public enum ReportReader {
             current = section.number
         }
         return out
+    }
+
+    /// 一 二 三 四 五 六 in UTF-8, for a test without decoding.
+    static let numeralBytes: [[UInt8]] = ["一", "二", "三", "四", "五", "六"].map { Array($0.utf8) }
+
+    static func startsWithNumeralBytes(_ s: ArraySlice<UInt8>) -> Bool {
+        guard s.count >= 3 else { return false }
+        let head = s.prefix(3)
+        return numeralBytes.contains { head.elementsEqual($0) }
     }
 
     static func startsWithSectionNumeral(_ folded: String) -> Bool {
@@ -226,8 +244,10 @@ public enum ReportReader {
 
     /// Group subtotals (`s3.withheld.*` …) are sums of their sub-rows; blanks are skipped and
     /// a subtotal is blank only when all of its rows are. A printed `其他处理` row (2019) wins.
+    static let derivedFields: [Field] = Form.standard.fields.filter(\.isDerived)
+
     static func deriveSubtotals(_ cells: inout [FieldReading], format: FormVersion?) {
-        for field in Form.standard.fields where field.isDerived {
+        for field in derivedFields {
             if cells[field.index].kind != .absent { continue }   // printed
             var sum: Int64 = 0
             var any = false
@@ -247,11 +267,16 @@ public enum ReportReader {
     // MARK: Narrative facts
 
     static func scanNarrative(_ lines: ArraySlice<SourceLine>, period: inout ReportPeriod?, stated: inout [StatedNumber]) {
+        let zhi = Array("至".utf8), jian = Array("件".utf8)
+        let cues = ["申请", "结转", "复议", "申請", "結轉"].map { Array($0.utf8) }
         for line in lines {
             guard line.bytes.count > 6 else { continue }
+            let wantPeriod = period == nil && Bytes.contains(line.bytes, zhi)
+            let wantNumbers = Bytes.contains(line.bytes, jian) && cues.contains { Bytes.contains(line.bytes, $0) }
+            guard wantPeriod || wantNumbers else { continue }
             let text = line.text
-            if period == nil, let p = findPeriod(text, line: line.number) { period = p }
-            NarrativeNumbers.scan(text, line: line.number, into: &stated)
+            if wantPeriod, let p = findPeriod(text, line: line.number) { period = p }
+            if wantNumbers { NarrativeNumbers.scan(text, line: line.number, into: &stated) }
         }
     }
 

@@ -73,6 +73,18 @@ enum Keywords {
     static let other = index.id("其他")
     static let article20 = index.id("第二十条")
     static let contents = index.id("信息内容")
+
+    /// Field indexes of section 3 by [row][column], and of section 4 in printed order.
+    static let s3Fields: [[Field]] = Form.standard.s3Rows.map { r in
+        Form.standard.s3Columns.map { Form.standard.field(section: 3, row: r.id, column: $0.id)! }
+    }
+    static let s3RowKeys: [String] = Form.standard.s3Rows.map { "s3.\($0.id)" }
+    static let s3Total = Form.standard.s3Rows.firstIndex { $0.id == "total" }!
+    static let s3OtherMisc = Form.standard.s3Rows.firstIndex { $0.id == "other_misc" }!
+    static let s3OtherSubRow: [Bool] = Form.standard.s3Rows.map { $0.group == "（六）其他处理" }
+    static let s4Fields: [Field] = Form.standard.s4Groups.flatMap { g in
+        Form.standard.s4Columns.map { Form.standard.field(section: 4, row: g.id, column: $0.id)! }
+    }
 }
 
 enum TableText {
@@ -108,7 +120,7 @@ enum TableText {
 struct Section3Reader {
     private let form = Form.standard
     private enum Target {
-        case row(FormRow)
+        case row(Int)
         case group(FormRow)
         case unknown(String)
     }
@@ -172,13 +184,13 @@ struct Section3Reader {
 
     private func match(_ folded: [UInt8], _ hits: KeywordHits) -> Target? {
         if hits.isEmpty { return nil }
-        for (i, row) in form.s3Rows.enumerated() where row.id != "total" {
-            if hits.containsAny(Keywords.s3Rows[i]) { return .row(row) }
+        for i in Keywords.s3Rows.indices where i != Keywords.s3Total {
+            if hits.containsAny(Keywords.s3Rows[i]) { return .row(i) }
         }
-        if inBody, hits.contains(Keywords.total) { return .row(form.s3Rows.first { $0.id == "total" }!) }
+        if inBody, hits.contains(Keywords.total) { return .row(Keywords.s3Total) }
         if hits.contains(Keywords.other), currentGroup == "other",
            TableText.stripEnumerator(String(decoding: folded, as: UTF8.self)) == "其他" {
-            return .row(form.s3Rows.first { $0.id == "other_misc" }!)
+            return .row(Keywords.s3OtherMisc)
         }
         for (i, g) in form.s3Groups.enumerated() where hits.containsAny(Keywords.s3Groups[i]) {
             return .group(g)
@@ -200,19 +212,18 @@ struct Section3Reader {
             guard !values.isEmpty else { return }
             if g.id == "other" {
                 sawOtherPrinted = true
-                placeRow(g, isGroupRow: true)
+                placeRow(g, key: "s3.other", fields: form.s3Columns.map { form.field(section: 3, row: "other", column: $0.id)! })
             } else if !TableText.numbers(values).isEmpty {
                 printedSubtotals[g.id] = values
                 sink.rowLines["s3.\(g.id)"] = targetLine
             }
-        case .row(let r):
-            if r.group == "（六）其他处理" { sawOtherSubRows = true }
-            placeRow(r, isGroupRow: false)
+        case .row(let i):
+            if Keywords.s3OtherSubRow[i] { sawOtherSubRows = true }
+            placeRow(form.s3Rows[i], key: Keywords.s3RowKeys[i], fields: Keywords.s3Fields[i])
         }
     }
 
-    private mutating func placeRow(_ row: FormRow, isGroupRow: Bool) {
-        let key = "s3.\(row.id)"
+    private mutating func placeRow(_ row: FormRow, key: String, fields: [Field]) {
         if seen.contains(key) {
             sink.warn(.duplicateRow, targetLine, "section 三: row '\(row.label)' printed again; kept the first, not read: \(TableText.describe(values))")
             return
@@ -222,7 +233,6 @@ struct Section3Reader {
         let columns = form.s3Columns
         var vals = values
         TableText.trimSpacers(&vals, to: columns.count)
-        let fields = columns.map { form.field(section: 3, row: row.id, column: $0.id)! }
 
         if vals.isEmpty {
             sink.warn(.unplaced, targetLine, "section 三: row '\(row.label)' has no values")
@@ -571,7 +581,7 @@ enum Section4Reader {
             if sawHeader { sink.warn(.unplaced, lastLabelLine, "section 四: the table has no values") }
             return
         }
-        let fields = form.s4Groups.flatMap { g in form.s4Columns.map { form.field(section: 4, row: g.id, column: $0.id)! } }
+        let fields = Keywords.s4Fields
         if values.count == expected {
             for (f, v) in zip(fields, values) { sink.place(f, v.cell, v.value, rowLabel: f.row.label) }
             for g in form.s4Groups { sink.rowLines["s4.\(g.id)"] = values[0].cell.line }

@@ -36,9 +36,30 @@ public struct Evaluator {
 
     public func run(_ pipeline: Pipeline, on selection: [Int32]) throws(Diagnostic) -> PipelineOutput {
         var state = PipelineOutput.selection(selection)
-        for (stage, span) in pipeline.stages {
+        var k = 0
+        let stages = pipeline.stages
+        while k < stages.count {
             if cancel?.isSet == true { throw Diagnostic("interrupted") }
+            let (stage, span) = stages[k]
+            // `group … | sort … | top N` materialises only the N groups it keeps.
+            if case .group(let keys, let aggregates) = stage, k + 2 < stages.count,
+               case .sort(let key, let descending) = stages[k + 1].stage, case .top(let n) = stages[k + 2].stage,
+               case .selection(let rows) = state {
+                let columns = keys.map(\.name) + aggregates.map(\.name)
+                let column = try Evaluator.column(named: key, in: columns)
+                state = .table(group(rows, keys: keys, aggregates: aggregates, limit: (column, descending, n)))
+                k += 3
+                continue
+            }
+            // `sort … | top N` over a table keeps only N rows while ordering.
+            if case .sort(let key, let descending) = stage, k + 1 < stages.count, case .top(let n) = stages[k + 1].stage,
+               case .table(let table) = state {
+                state = .table(try sort(table, key: key, descending: descending, limit: n))
+                k += 2
+                continue
+            }
             state = try apply(stage, span: span, to: state)
+            k += 1
         }
         return state
     }
@@ -201,7 +222,9 @@ public struct Evaluator {
         switch (x, y) {
         case (.null, _), (_, .null): return nil
         case (.int(let a), .int(let b)): return a < b ? -1 : (a == b ? 0 : 1)
-        case (.string(let a), .string(let b)): return a < b ? -1 : (a == b ? 0 : 1)
+        case (.string(let a), .string(let b)):
+            if a == b { return 0 }
+            return a.utf8.lexicographicallyPrecedes(b.utf8) ? -1 : 1
         case (.bool(let a), .bool(let b)): return a == b ? 0 : (a ? 1 : -1)
         case (.string(let a), _):
             guard let b = text(y) else { return nil }
@@ -278,7 +301,7 @@ public struct Evaluator {
         var minValue: Value = .null
         var maxValue: Value = .null
 
-        mutating func add(_ v: Value) {
+        mutating func add(_ v: Value, extremes: Bool = true) {
             rows += 1
             switch v {
             case .null: return
@@ -291,6 +314,7 @@ public struct Evaluator {
             default: break
             }
             count += 1
+            guard extremes else { return }
             if minValue.isNull || (Evaluator.compare(v, minValue) ?? 0) < 0 { minValue = v }
             if maxValue.isNull || (Evaluator.compare(v, maxValue) ?? 0) > 0 { maxValue = v }
         }
@@ -314,8 +338,9 @@ public struct Evaluator {
         let fns = aggregates.map { $0.argument.map { compile($0.expr) } }
         var accs = Array(repeating: Accumulator(), count: aggregates.count)
         for (k, f) in fns.enumerated() {
+            let extremes = aggregates[k].function == .min || aggregates[k].function == .max
             if let f {
-                for r in rows { accs[k].add(f(Int(r))) }
+                for r in rows { accs[k].add(f(Int(r)), extremes: extremes) }
             } else {
                 accs[k].rows = Int64(rows.count)
             }
@@ -324,7 +349,9 @@ public struct Evaluator {
         return ResultTable(columns: aggregates.map(\.name), rows: [row])
     }
 
-    func group(_ rows: [Int32], keys: [NamedExpr], aggregates: [Aggregate]) -> ResultTable {
+    /// `limit`: the stages `sort COLUMN | top N` that follow, so only N groups are materialised.
+    func group(_ rows: [Int32], keys: [NamedExpr], aggregates: [Aggregate],
+               limit: (column: Int, descending: Bool, count: Int)? = nil) -> ResultTable {
         let keyFns = keys.map { compile($0.expr) }
         let aggFns = aggregates.map { $0.argument.map { compile($0.expr) } }
         var groupOf: [[Value]: Int] = [:]
@@ -332,19 +359,39 @@ public struct Evaluator {
         var accs: [Accumulator] = []
         let width = aggregates.count
 
-        // One key that is the organisation: group by its dictionary code, no string hashing.
-        var codeGroups: [Int32: Int]? = nil
-        if keys.count == 1, case .attribute(.org) = keys[0].expr { codeGroups = [:] }
+        // One key that is the organisation: group by its dictionary code in a flat array, no
+        // hashing. One other key: hash the value, not an array of values.
+        var groupOfCode: [Int32] = []
+        var codeOfGroup: [Int32] = []
+        let byOrg: Bool
+        if keys.count == 1, case .attribute(.org) = keys[0].expr {
+            byOrg = true
+            groupOfCode = [Int32](repeating: -1, count: corpus.orgNames.count)
+        } else {
+            byOrg = false
+        }
+        var singleKeyGroups: [Value: Int] = [:]
+        let orgCodes = corpus.orgCodes
+        let tracks = aggregates.map { $0.function == .min || $0.function == .max }
 
         for r32 in rows {
             let r = Int(r32)
             let g: Int
-            if codeGroups != nil {
-                let code = corpus.orgCodes[r]
-                if let existing = codeGroups![code] { g = existing } else {
+            if byOrg {
+                let code = Int(orgCodes[r])
+                let existing = groupOfCode[code]
+                if existing >= 0 { g = Int(existing) } else {
                     g = groupKeys.count
-                    codeGroups![code] = g
-                    groupKeys.append([keyFns[0](r)])
+                    groupOfCode[code] = Int32(g)
+                    codeOfGroup.append(Int32(code))
+                    accs.append(contentsOf: repeatElement(Accumulator(), count: width))
+                }
+            } else if keyFns.count == 1 {
+                let key = keyFns[0](r)
+                if let existing = singleKeyGroups[key] { g = existing } else {
+                    g = groupKeys.count
+                    singleKeyGroups[key] = g
+                    groupKeys.append([key])
                     accs.append(contentsOf: repeatElement(Accumulator(), count: width))
                 }
             } else {
@@ -357,26 +404,83 @@ public struct Evaluator {
                 }
             }
             for (k, f) in aggFns.enumerated() {
-                if let f { accs[g * width + k].add(f(r)) } else { accs[g * width + k].rows += 1 }
+                if let f { accs[g * width + k].add(f(r), extremes: tracks[k]) } else { accs[g * width + k].rows += 1 }
             }
         }
-        var out: [[Value]] = []
-        out.reserveCapacity(groupKeys.count)
-        for (g, key) in groupKeys.enumerated() {
-            var row = key
+        let columns = keys.map(\.name) + aggregates.map(\.name)
+        let orgNames = corpus.orgNames
+        // Organisation keys are built only for the groups that are printed.
+        func key(_ g: Int) -> [Value] {
+            guard byOrg else { return groupKeys[g] }
+            let name = orgNames[Int(codeOfGroup[g])]
+            return [name.isEmpty ? .null : .string(name)]
+        }
+        let groupCount = byOrg ? codeOfGroup.count : groupKeys.count
+        func row(_ g: Int) -> [Value] {
+            var r = key(g)
             for (k, a) in aggregates.enumerated() {
-                row.append(accs[g * width + k].result(a.function, countsRows: a.argument == nil))
+                r.append(accs[g * width + k].result(a.function, countsRows: a.argument == nil))
             }
-            out.append(row)
+            return r
         }
-        // Groups in key order, so that output is the same every run.
-        out.sort { a, b in
-            for i in 0..<keys.count {
-                if let c = Evaluator.orderCompare(a[i], b[i]), c != 0 { return c < 0 }
+        // Groups in key order, so that output is the same every run. Organisations sort by a
+        // rank computed once per corpus instead of comparing strings.
+        var order = Array(0..<groupCount)
+        if byOrg {
+            // With a limit, ties keep first-seen order and the full ranking is skipped.
+            if limit == nil {
+                let rank = corpus.orgRank
+                order.sort { rank[Int(codeOfGroup[$0])] < rank[Int(codeOfGroup[$1])] }
             }
-            return false
+        } else {
+            order.sort { a, b in
+                for i in 0..<keys.count {
+                    if let c = Evaluator.orderCompare(groupKeys[a][i], groupKeys[b][i]), c != 0 { return c < 0 }
+                }
+                return false
+            }
         }
-        return ResultTable(columns: keys.map(\.name) + aggregates.map(\.name), rows: out)
+        if let limit {
+            // sort COLUMN | top N: pick N groups from one column, then build only their rows.
+            let values: [Value] = order.map { g in
+                limit.column < keys.count ? key(g)[limit.column]
+                    : accs[g * width + limit.column - keys.count].result(aggregates[limit.column - keys.count].function,
+                                                                          countsRows: aggregates[limit.column - keys.count].argument == nil)
+            }
+            let picked = Evaluator.topIndices(values, descending: limit.descending, limit: limit.count)
+            return ResultTable(columns: columns, rows: picked.map { row(order[$0]) })
+        }
+        return ResultTable(columns: columns, rows: order.map(row))
+    }
+
+    /// Positions of the first `limit` values in sort order (nulls last, ties by position).
+    static func topIndices(_ values: [Value], descending: Bool, limit: Int) -> [Int] {
+        func before(_ a: Int, _ b: Int) -> Bool {
+            let (x, y) = (values[a], values[b])
+            if x.isNull != y.isNull { return !x.isNull }
+            let c = compare(x, y) ?? 0
+            if c != 0 { return descending ? c > 0 : c < 0 }
+            return a < b
+        }
+        var best: [Int] = []
+        best.reserveCapacity(limit + 1)
+        for i in values.indices {
+            if best.count == limit, let last = best.last, !before(i, last) { continue }
+            var lo = 0, hi = best.count
+            while lo < hi { let mid = (lo + hi) / 2; if before(best[mid], i) { lo = mid + 1 } else { hi = mid } }
+            best.insert(i, at: lo)
+            if best.count > limit { best.removeLast() }
+        }
+        return best
+    }
+
+    /// The column a sort key names: the whole name, or an aggregate of it (`sort s3.new.total`
+    /// finds `sum s3.new.total`); the last column when none is named.
+    static func column(named key: SortKey, in columns: [String]) throws(Diagnostic) -> Int {
+        guard case .named(let e, let span) = key else { return columns.count - 1 }
+        if let i = columns.firstIndex(of: e.name) { return i }
+        if let i = columns.firstIndex(where: { $0.hasSuffix(" " + e.name) }) { return i }
+        throw Diagnostic("no column '\(e.name)' in the result; its columns are: " + columns.joined(separator: ", "), at: span)
     }
 
     /// Total order for sorting: nulls last, then numbers, then strings.
@@ -404,27 +508,33 @@ public struct Evaluator {
         return sorted.map(\.element.row)
     }
 
-    func sort(_ table: ResultTable, key: SortKey, descending: Bool) throws(Diagnostic) -> ResultTable {
-        var column = table.columns.count - 1
-        if case .named(let e, let span) = key {
-            if let i = table.columns.firstIndex(of: e.name) {
-                column = i
-            } else if let i = table.columns.firstIndex(where: { $0.hasSuffix(" " + e.name) }) {
-                column = i
-            } else {
-                throw Diagnostic("no column '\(e.name)' in the result; its columns are: " +
-                                 table.columns.joined(separator: ", "), at: span)
-            }
-        }
+    func sort(_ table: ResultTable, key: SortKey, descending: Bool, limit: Int? = nil) throws(Diagnostic) -> ResultTable {
+        let column = try Evaluator.column(named: key, in: table.columns)
         var t = table
-        let indexed = t.rows.enumerated().map { ($0.offset, $0.element) }
-        t.rows = indexed.sorted { a, b in
+        func before(_ a: (Int, [Value]), _ b: (Int, [Value])) -> Bool {
             let (x, y) = (a.1[column], b.1[column])
             if x.isNull != y.isNull { return !x.isNull }
             let c = Evaluator.compare(x, y) ?? 0
             if c != 0 { return descending ? c > 0 : c < 0 }
             return a.0 < b.0
-        }.map(\.1)
+        }
+        let indexed = t.rows.enumerated().map { ($0.offset, $0.element) }
+        if let limit, limit < indexed.count / 8 {
+            // Keep the best `limit` rows in a small sorted buffer: O(n log limit).
+            var best: [(Int, [Value])] = []
+            best.reserveCapacity(limit + 1)
+            for row in indexed {
+                if best.count == limit, let last = best.last, !before(row, last) { continue }
+                var lo = 0, hi = best.count
+                while lo < hi { let mid = (lo + hi) / 2; if before(best[mid], row) { lo = mid + 1 } else { hi = mid } }
+                best.insert(row, at: lo)
+                if best.count > limit { best.removeLast() }
+            }
+            t.rows = best.map(\.1)
+            return t
+        }
+        t.rows = indexed.sorted(by: before).map(\.1)
+        if let limit { t.rows = Array(t.rows.prefix(limit)) }
         return t
     }
 

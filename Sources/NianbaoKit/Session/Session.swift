@@ -114,13 +114,9 @@ public final class Session {
         let now = Clock.cpu()
         let real = Clock.now() - start
         func f(_ d: Double) -> String {
-            let ms = (d * 1_000_000).rounded() / 1_000_000
-            var s = String(ms)
-            if let dot = s.firstIndex(of: ".") {
-                let decimals = s.distance(from: dot, to: s.endIndex) - 1
-                if decimals < 6 { s += String(repeating: "0", count: 6 - decimals) }
-            }
-            return s
+            let micros = Int((max(0, d) * 1_000_000).rounded())
+            let fraction = String(micros % 1_000_000)
+            return "\(micros / 1_000_000)." + String(repeating: "0", count: 6 - fraction.count) + fraction
         }
         output.out("Run Time: real \(f(real)) user \(f(now.user - cpu.user)) sys \(f(now.sys - cpu.sys))")
     }
