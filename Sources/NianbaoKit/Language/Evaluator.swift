@@ -381,7 +381,7 @@ public struct Evaluator {
                 let code = Int(orgCodes[r])
                 let existing = groupOfCode[code]
                 if existing >= 0 { g = Int(existing) } else {
-                    g = groupKeys.count
+                    g = codeOfGroup.count
                     groupOfCode[code] = Int32(g)
                     codeOfGroup.append(Int32(code))
                     accs.append(contentsOf: repeatElement(Accumulator(), count: width))
