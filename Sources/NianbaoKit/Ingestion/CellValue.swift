@@ -25,6 +25,13 @@ public struct NumberValue: Sendable, Equatable {
     public var decimals: Int
     /// A unit printed inside the cell (`元`, `万元`, `件`), if any.
     public var unit: String?
+
+    public init(integer: Int64?, double: Double, decimals: Int, unit: String?) {
+        self.integer = integer
+        self.double = double
+        self.decimals = decimals
+        self.unit = unit
+    }
 }
 
 public enum CellValue: Sendable, Equatable {

@@ -24,6 +24,10 @@ public struct Parser {
     private let tokens: [Token]
     private var position = 0
     private let scope: NameScope
+    /// Nesting of expressions being parsed; bounded so that `((((…))))` is an error, not a
+    /// stack overflow.
+    private var depth = 0
+    static let maximumDepth = 200
 
     public init(_ statement: Statement, scope: NameScope) throws(Diagnostic) {
         self.statement = statement
@@ -190,6 +194,11 @@ public struct Parser {
     // expr -> prefix (infix)*   with precedence climbing
     mutating func parseExpression(_ minimum: Precedence = .or) throws(Diagnostic) -> (expr: Expr, start: Token) {
         let start = current
+        depth += 1
+        defer { depth -= 1 }
+        if depth > Parser.maximumDepth {
+            throw error("expression nested too deeply (more than \(Parser.maximumDepth) levels)", at: start)
+        }
         var left = try parsePrefix()
         while true {
             let op = current

@@ -1,0 +1,109 @@
+// The query language: parsing errors with positions, null semantics, and the evaluator's
+// fast paths checked against a plain computation over a generated corpus.
+
+import XCTest
+import NianbaoKit
+import NianbaoSynth
+
+final class LanguageTests: XCTestCase {
+    static let corpus: Corpus = {
+        var g = Generator(seed: 99)
+        let c = Corpus()
+        for i in 0..<400 {
+            let s = g.report(index: i % 150)     // repeated orgs: real groups
+            c.append(try! ReportReader.read(bytes: Array(s.text.utf8), file: "r\(i).txt"))
+        }
+        return c
+    }()
+
+    func run(_ source: String) -> (ExecutionResult, String) {
+        let out = BufferOutput()
+        let session = Session(corpus: Self.corpus, output: out)
+        session.settings.format = .csv
+        let r = session.execute(source: source, origin: .script("t.nbs"))
+        return (r, out.text)
+    }
+
+    func testGroupFastPathsAgreeWithAPlainComputation() {
+        let c = Self.corpus
+        let f = Form.standard.field(named: "s3.new.total")!
+        var sums: [String: Int64] = [:]
+        for r in 0..<c.count { if case .int(let v) = c.value(f, r) { sums[c.org(r), default: 0] += v } }
+        let (result, text) = run("group org sum s3.new.total")
+        XCTAssertEqual(result, .ok)
+        var lines = text.split(separator: "\n").dropFirst().map(String.init)
+        XCTAssertEqual(lines.count, Set((0..<c.count).map { c.org($0) }).count)
+        for line in lines {
+            let parts = line.split(separator: ",", omittingEmptySubsequences: false)
+            XCTAssertEqual(Int64(parts[1]), sums[String(parts[0])], line)
+        }
+        // group | sort | top is the same as the full result sorted and cut.
+        let (_, top) = run("group org sum s3.new.total | sort desc | top 7")
+        let expected = sums.sorted { $0.value > $1.value }.prefix(7).map(\.value)
+        lines = top.split(separator: "\n").dropFirst().map(String.init)
+        XCTAssertEqual(lines.map { Int64($0.split(separator: ",")[1])! }, expected)
+        // Filter fast path (field op constant) agrees with the general path.
+        let (_, fast) = run("count | top 1; filter s3.new.total > 50 | count; filter s3.new.total + 0 > 50 | count")
+        let counts = fast.split(separator: "\n").filter { Int($0) != nil }
+        XCTAssertEqual(counts[1], counts[2])
+        XCTAssertEqual(Int(counts[1]), (0..<c.count).filter { if case .int(let v) = c.value(f, $0) { return v > 50 }; return false }.count)
+    }
+
+    func testNullSemantics() {
+        let out = BufferOutput()
+        let session = Session(output: out)
+        XCTAssertEqual(chdir(TestPaths.root), 0)
+        session.settings.format = .csv
+        session.execute(source: "load Data/reports", origin: .commandLine)
+        // 清河's section 三 is blank: null, not zero; sums skip it; null + 1 is null; x / 0 is null.
+        session.execute(source: "filter org ~ \"清河\" | select s3.new.total, s3.new.total + 1, 1 / 0, s3.new.total is null", origin: .commandLine)
+        XCTAssertTrue(out.text.hasSuffix("qinghe-2021,,,,true\n"), out.text)
+        let before = out.text.count
+        session.execute(source: "sum s3.new.total; count s3.new.total; avg s3.new.total", origin: .commandLine)
+        XCTAssertEqual(String(out.text.dropFirst(before)), "sum s3.new.total\n30\ncount s3.new.total\n3\navg s3.new.total\n10\n")
+    }
+
+    func testErrorsPointAtTheirColumn() {
+        let cases: [(String, String)] = [
+            ("filter s3.new.totl > 3", "t.nbs:1:8: error: unknown field 's3.new.totl' (did you mean 's3.new.total'?)"),
+            ("filter org + 1 > 2", "t.nbs:1:8: error: '+' needs a number, but this is a string"),
+            ("sum s3.new.total,\ngroup", "t.nbs:1:18: error: expected an expression"),
+            ("filter (year = 2021", "t.nbs:1:"),
+            ("fliter year = 2021", "t.nbs:1:1: error: unknown command 'fliter' (did you mean 'filter'?)"),
+            ("filter year = null", "t.nbs:1:15: error: comparing with null is always null; use 'is null' or 'is not null'"),
+            ("filter org ~ \"[\"", "t.nbs:1:14: error: invalid regular expression"),
+            ("top ten", "t.nbs:1:5: error: top needs a whole number"),
+            ("group org sum s3.new.total | filter year = 2021", "t.nbs:1:30: error: filter works on reports"),
+        ]
+        for (source, prefix) in cases {
+            let (result, text) = run(source)
+            XCTAssertEqual(result, .failed, source)
+            XCTAssertTrue(text.hasPrefix(prefix), "\(source)\n\(text)")
+        }
+    }
+
+    func testCaretIsPlacedByDisplayWidth() {
+        let (_, text) = run("select 本年新收·总计, 不存在·字段")
+        let lines = text.split(separator: "\n").map(String.init)
+        XCTAssertEqual(lines[1], "  select 本年新收·总计, 不存在·字段")
+        // 7 + 13 display columns of "本年新收·总计, " before the unknown name.
+        let caret = lines[2]
+        XCTAssertEqual(DisplayWidth.of(String(caret.prefix { $0 != "^" })), 2 + DisplayWidth.of("select 本年新收·总计, "))
+    }
+
+    func testStatementSplittingAndContinuation() {
+        XCTAssertTrue(StatementSplitter.split("sum (s3.new.total").incomplete)
+        XCTAssertFalse(StatementSplitter.split("sum (s3.new.total)").incomplete)
+        XCTAssertTrue(StatementSplitter.split("filter org ~ \"县").incomplete)
+        let (s, _) = StatementSplitter.split("count; sum s3.new.total # comment ; not a statement\nreports")
+        XCTAssertEqual(s.map(\.text), ["count", "sum s3.new.total", "reports"])
+        XCTAssertEqual(s.map(\.line), [1, 1, 2])
+    }
+
+    func testDeepNestingIsAnErrorNotACrash() {
+        let deep = String(repeating: "(", count: 100_000) + "1" + String(repeating: ")", count: 100_000)
+        let (result, text) = run("select " + deep)
+        XCTAssertEqual(result, .failed)
+        XCTAssertTrue(text.contains("nested too deeply"), String(text.prefix(200)))
+    }
+}

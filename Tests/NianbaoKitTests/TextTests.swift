@@ -1,0 +1,63 @@
+// Display width, number cells, label folding and decoding.
+
+import XCTest
+import NianbaoKit
+
+final class TextTests: XCTestCase {
+    func testDisplayWidth() {
+        let cases: [(String, Int)] = [
+            ("abc", 3), ("总计", 4), ("（一）", 6), ("ＡＢ", 4), ("e\u{301}", 1), ("👍", 2), ("👍🏽", 2),
+            ("🇨🇳", 2), ("“”", 2), ("·", 1), ("\u{200B}", 0), ("한글", 4), ("ｱ", 1), ("申請(qǐng)", 10),
+        ]
+        for (text, width) in cases { XCTAssertEqual(DisplayWidth.of(text), width, text) }
+        XCTAssertEqual(DisplayWidth.pad("总计", to: 6), "总计  ")
+        XCTAssertEqual(DisplayWidth.truncate("收到和处理政府信息公开申请情况", to: 9), "收到和处…")
+    }
+
+    func testCellKinds() {
+        func c(_ s: String) -> CellValue { CellClassifier.classify(Array(s.utf8)[...]) }
+        XCTAssertEqual(c("18582"), .number(NumberValue(integer: 18582, double: 18582, decimals: 0, unit: nil)))
+        XCTAssertEqual(c("1,234"), .number(NumberValue(integer: 1234, double: 1234, decimals: 0, unit: nil)))
+        XCTAssertEqual(c("1，234"), .number(NumberValue(integer: 1234, double: 1234, decimals: 0, unit: nil)))
+        XCTAssertEqual(c("１２"), .number(NumberValue(integer: 12, double: 12, decimals: 0, unit: nil)))
+        XCTAssertEqual(c("+3"), .number(NumberValue(integer: 3, double: 3, decimals: 0, unit: nil)))
+        XCTAssertEqual(c("-14"), .number(NumberValue(integer: -14, double: -14, decimals: 0, unit: nil)))
+        XCTAssertEqual(c("26.55"), .number(NumberValue(integer: nil, double: 26.55, decimals: 2, unit: nil)))
+        XCTAssertEqual(c("795.0000"), .number(NumberValue(integer: 795, double: 795, decimals: 4, unit: nil)))
+        XCTAssertEqual(c("251000元"), .number(NumberValue(integer: 251000, double: 251000, decimals: 0, unit: "元")))
+        XCTAssertEqual(c("592万元"), .number(NumberValue(integer: 592, double: 592, decimals: 0, unit: "万元")))
+        XCTAssertEqual(c(""), .blank)
+        XCTAssertEqual(c("&nbsp;"), .blank)
+        for na in ["/", "—", "-", "无", "不适用", "／"] { XCTAssertEqual(c(na), .notApplicable, na) }
+        XCTAssertEqual(c("99999999999999999999999"), .overflow("99999999999999999999999"))
+        XCTAssertEqual(c("1,23"), .text)
+        XCTAssertEqual(c("（一）予以公开"), .text)
+        XCTAssertEqual(c("2.重复申请"), .text)
+    }
+
+    func testLabelFoldingBothPathsAgree() {
+        let labels = ["（一）予以公开", "(一) 予以公开", "商业 企业", "3.危及“三安全一稳定”", "3.危及\"三安全一稳定\"",
+                      "本年新收政府資訊公開申請(qǐng)數量", "[bookmark: _GoBack]一、总体情况", "规范性檔案",
+                      "行政规范性文件　", "（本列数据的勾稽关系为：第一项加第二项之和）", "２０２１年"]
+        for l in labels {
+            XCTAssertEqual(String(decoding: LabelFolding.foldBytes(Array(l.utf8)[...]), as: UTF8.self), LabelFolding.fold(l), l)
+        }
+        XCTAssertEqual(LabelFolding.fold("(一) 予以公开"), LabelFolding.fold("（一）予以公开"))
+        XCTAssertEqual(LabelFolding.fold("本年新收政府資訊公開申請(qǐng)數量"), "本年新收政府信息公开申请数量")
+        XCTAssertEqual(LabelFolding.fold("规范性檔案"), "规范性文件")
+    }
+
+    func testDecodingRefusesWhatIsNotText() {
+        XCTAssertThrowsError(try Decoder.decode([])) { XCTAssertEqual($0 as? DecodingError, .empty) }
+        XCTAssertThrowsError(try Decoder.decode(Array("  \n\n".utf8))) { XCTAssertEqual($0 as? DecodingError, .empty) }
+        var png: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 0x0D]
+        png += (0..<2000).map { UInt8(truncatingIfNeeded: $0 &* 31) }
+        XCTAssertThrowsError(try Decoder.decode(png))
+        var random = SystemRandomNumberGenerator()
+        let noise = (0..<4096).map { _ in UInt8.random(in: 0...255, using: &random) }
+        XCTAssertThrowsError(try Decoder.decode(noise))
+        let gb = Decoder.encode(Array("三、收到和处理政府信息公开申请情况".utf8), to: "GB18030")!
+        XCTAssertEqual(try Decoder.decode(gb).encoding, .gb18030)
+        XCTAssertEqual(String(decoding: try Decoder.decode(gb).utf8, as: UTF8.self), "三、收到和处理政府信息公开申请情况")
+    }
+}
