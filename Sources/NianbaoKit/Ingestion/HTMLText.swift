@@ -6,6 +6,9 @@
 // keeps the line number of the element it came from in the original file.
 
 internal import CLibxml2
+#if canImport(Glibc)
+import Glibc
+#endif
 
 public enum HTMLText {
     /// Recognised by content, not by file name: a document start, or table markup anywhere.
@@ -14,7 +17,8 @@ public enum HTMLText {
         for marker in ["<html", "<!doctype html", "<body", "<head"] where Bytes.contains(head, Array(marker.utf8)) {
             return true
         }
-        guard utf8.contains(0x3C) else { return false }        // no '<' at all: plain text
+        let hasTag = utf8.withUnsafeBufferPointer { p in p.baseAddress.map { memchr($0, 0x3C, p.count) != nil } ?? false }
+        guard hasTag else { return false }        // no '<' at all: plain text
         return containsIgnoringCase(utf8, "<table") && containsIgnoringCase(utf8, "<td")
     }
 

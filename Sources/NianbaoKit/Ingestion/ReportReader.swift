@@ -109,6 +109,7 @@ public enum ReportReader {
             if Bytes.trim(line.bytes).isEmpty { continue }
             seen += 1
             if seen > 8 { break }
+            if line.bytes.count > 300 { continue }       // a paragraph, not a title
             // Only a line naming a report (or cut before the word) can be the title.
             if !Bytes.contains(line.bytes, baogao) && !Bytes.contains(line.bytes, baogaoTraditional)
                 && !(i + 1 < lines.count && (Bytes.contains(lines[i + 1].bytes, baogao) || Bytes.contains(lines[i + 1].bytes, baogaoTraditional))) {
@@ -116,12 +117,11 @@ public enum ReportReader {
             }
             let text = clean(line.text)
             var candidate = text
-            if !LabelFolding.fold(candidate).contains("报告"), i + 1 < lines.count {
+            if !candidate.contains("报告") && !candidate.contains("報告"), i + 1 < lines.count {
                 let next = clean(lines[i + 1].text)
-                if LabelFolding.fold(next).contains("报告"), (candidate + next).count < 80 { candidate += next }
+                if next.contains("报告") || next.contains("報告"), (candidate + next).count < 80 { candidate += next }
             }
-            let folded = LabelFolding.fold(candidate)
-            guard folded.contains("报告"), folded.contains("年"), candidate.count < 100 else { continue }
+            guard candidate.contains("报告") || candidate.contains("報告"), candidate.contains("年"), candidate.count < 100 else { continue }
             if let (org, year) = parseTitle(candidate) { return Title(org: org, year: year, line: line.number) }
         }
         return Title(org: nil, year: nil, line: nil)
@@ -367,35 +367,39 @@ enum NarrativeNumbers {
         (["行政复议"], "s4.review.total"),
     ]
 
+    static let jian = Array("件".utf8)
+    /// Clause boundaries: ， 。 ； 、 ！ ？ and their ASCII forms.
+    static let stops: [[UInt8]] = ["，", "。", "；", "、", "！", "？", ",", ";"].map { Array($0.utf8) }
+    static let cueBytes: [(words: [[UInt8]], field: String)] = patterns.map { ($0.0.map { Array($0.utf8) }, $0.1) }
+    static let excluded: [[UInt8]] = ["投诉", "来信", "咨询"].map { Array($0.utf8) }
+    static let reviewCues: [[UInt8]] = ["申请", "收到"].map { Array($0.utf8) }
+
+    /// Finds `N件` in a line, and the clause before it, on bytes.
     static func scan(_ text: String, line: Int, into stated: inout [StatedNumber]) {
-        guard text.contains("件") else { return }
-        // Clauses end at Chinese or ASCII punctuation.
-        let clauses = text.split(whereSeparator: { "，。；;,、！？".contains($0) })
-        for clause in clauses where clause.hasSuffix("件") || clause.contains("件") {
-            let c = String(clause)
-            guard let (value, numberStart) = numberBeforeJian(c) else { continue }
-            let before = String(c[..<numberStart])
-            for (words, field) in patterns where words.allSatisfy({ before.contains($0) }) {
-                // 收到…申请 must not be a petition or complaint count.
-                if before.contains("投诉") || before.contains("来信") || before.contains("咨询") { break }
-                if field == "s4.review.total" && !(before.contains("申请") || before.contains("收到")) { break }
+        let b = Array(text.utf8)
+        var i = 0
+        while i + 3 <= b.count {
+            guard b[i] == jian[0], b[i + 1] == jian[1], b[i + 2] == jian[2] else { i += 1; continue }
+            var start = i
+            while start > 0, b[start - 1] >= 0x30, b[start - 1] <= 0x39 { start -= 1 }
+            defer { i += 3 }
+            guard start < i, i - start <= 15, let value = Int64(String(decoding: b[start..<i], as: UTF8.self)) else { continue }
+            // The clause: back to the previous stop.
+            var clauseStart = start
+            search: while clauseStart > 0 {
+                for stop in stops where clauseStart >= stop.count && b[(clauseStart - stop.count)..<clauseStart].elementsEqual(stop) {
+                    break search
+                }
+                clauseStart -= 1
+            }
+            let clause = b[clauseStart..<start]
+            if excluded.contains(where: { Bytes.contains(clause, $0) }) { continue }
+            for (words, field) in cueBytes where words.allSatisfy({ Bytes.contains(clause, $0) }) {
+                if field == "s4.review.total" && !reviewCues.contains(where: { Bytes.contains(clause, $0) }) { break }
                 stated.append(StatedNumber(fieldID: field, value: value, line: line))
                 break
             }
         }
-    }
-
-    /// The number written just before 件 (`7件`), and where it starts.
-    static func numberBeforeJian(_ clause: String) -> (Int64, String.Index)? {
-        guard let jian = clause.firstIndex(of: "件") else { return nil }
-        var start = jian
-        while start > clause.startIndex {
-            let p = clause.index(before: start)
-            guard clause[p].isASCII, clause[p].isNumber else { break }
-            start = p
-        }
-        guard start < jian, let v = Int64(clause[start..<jian]) else { return nil }
-        return (v, start)
     }
 }
 

@@ -20,32 +20,41 @@ struct ReadingSink {
         warnings.append(ReadWarning(code: code.rawValue, line: line, message: message))
     }
 
-    /// Stores one cell's value in `field`, reporting what cannot be stored.
-    mutating func place(_ field: Field, _ cell: RawCell, _ value: CellValue, rowLabel: String) {
+    /// Stores one cell's value in the field at `index`, reporting what cannot be stored.
+    mutating func place(_ index: Int, _ cell: RawCell, _ value: CellValue) {
+        // The common case: a plain whole number in a count column.
+        if case .number(let n) = value, n.unit == nil, n.integer != nil, n.integer! >= 0 || Form.standard.fields[index].kind != .count {
+            if n.decimals == 0 || Form.standard.fields[index].kind == .amount {
+                cells[index] = FieldReading(kind: .number, number: n, line: cell.line, printed: nil)
+                return
+            }
+        }
+        let id = Form.standard.fields[index].id
+        let kind = Form.standard.fields[index].kind
         var reading = FieldReading(kind: value.kind, number: nil, line: cell.line, printed: nil)
         switch value {
         case .number(let n):
             reading.number = n
             if let unit = n.unit {
                 reading.printed = cell.text
-                warn(.unitInCell, cell.line, "\(field.id): unit written in the cell '\(cell.text)'; read as \(Self.format(n)) (\(unit))")
+                warn(.unitInCell, cell.line, "\(id): unit written in the cell '\(cell.text)'; read as \(Self.format(n)) (\(unit))")
             }
-            if n.integer == nil && field.kind != .amount {
-                warn(.textInCell, cell.line, "\(field.id): '\(cell.text)' is not a whole number in a count column")
+            if n.integer == nil && kind != .amount {
+                warn(.textInCell, cell.line, "\(id): '\(cell.text)' is not a whole number in a count column")
             }
-            if let i = n.integer, i < 0, field.kind == .count {
-                warn(.textInCell, cell.line, "\(field.id): negative count \(i)")
+            if let i = n.integer, i < 0, kind == .count {
+                warn(.textInCell, cell.line, "\(id): negative count \(i)")
             }
         case .overflow(let printed):
             reading.printed = printed
-            warn(.overflow, cell.line, "\(field.id): \(printed) does not fit in 64 bits and was not stored")
+            warn(.overflow, cell.line, "\(id): \(printed) does not fit in 64 bits and was not stored")
         case .text:
             reading.printed = cell.text
-            warn(.textInCell, cell.line, "\(field.id): text '\(cell.text)' where a number belongs")
+            warn(.textInCell, cell.line, "\(id): text '\(cell.text)' where a number belongs")
         case .blank, .notApplicable:
             break
         }
-        cells[field.index] = reading
+        cells[index] = reading
     }
 
     static func format(_ n: NumberValue) -> String {
@@ -75,15 +84,15 @@ enum Keywords {
     static let contents = index.id("信息内容")
 
     /// Field indexes of section 3 by [row][column], and of section 4 in printed order.
-    static let s3Fields: [[Field]] = Form.standard.s3Rows.map { r in
-        Form.standard.s3Columns.map { Form.standard.field(section: 3, row: r.id, column: $0.id)! }
+    static let s3Fields: [[Int]] = Form.standard.s3Rows.map { r in
+        Form.standard.s3Columns.map { Form.standard.field(section: 3, row: r.id, column: $0.id)!.index }
     }
     static let s3RowKeys: [String] = Form.standard.s3Rows.map { "s3.\($0.id)" }
     static let s3Total = Form.standard.s3Rows.firstIndex { $0.id == "total" }!
     static let s3OtherMisc = Form.standard.s3Rows.firstIndex { $0.id == "other_misc" }!
     static let s3OtherSubRow: [Bool] = Form.standard.s3Rows.map { $0.group == "（六）其他处理" }
-    static let s4Fields: [Field] = Form.standard.s4Groups.flatMap { g in
-        Form.standard.s4Columns.map { Form.standard.field(section: 4, row: g.id, column: $0.id)! }
+    static let s4Fields: [Int] = Form.standard.s4Groups.flatMap { g in
+        Form.standard.s4Columns.map { Form.standard.field(section: 4, row: g.id, column: $0.id)!.index }
     }
 }
 
@@ -212,7 +221,7 @@ struct Section3Reader {
             guard !values.isEmpty else { return }
             if g.id == "other" {
                 sawOtherPrinted = true
-                placeRow(g, key: "s3.other", fields: form.s3Columns.map { form.field(section: 3, row: "other", column: $0.id)! })
+                placeRow(g, key: "s3.other", fields: form.s3Columns.map { form.field(section: 3, row: "other", column: $0.id)!.index })
             } else if !TableText.numbers(values).isEmpty {
                 printedSubtotals[g.id] = values
                 sink.rowLines["s3.\(g.id)"] = targetLine
@@ -223,7 +232,7 @@ struct Section3Reader {
         }
     }
 
-    private mutating func placeRow(_ row: FormRow, key: String, fields: [Field]) {
+    private mutating func placeRow(_ row: FormRow, key: String, fields: [Int]) {
         if seen.contains(key) {
             sink.warn(.duplicateRow, targetLine, "section 三: row '\(row.label)' printed again; kept the first, not read: \(TableText.describe(values))")
             return
@@ -239,12 +248,12 @@ struct Section3Reader {
             return
         }
         if vals.count == columns.count {
-            for (f, v) in zip(fields, vals) { sink.place(f, v.cell, v.value, rowLabel: row.label) }
+            for k in 0..<vals.count { sink.place(fields[k], vals[k].cell, vals[k].value) }
             return
         }
         if vals.count > columns.count {
             if let reading = RowAlignment.uniqueReading(of: vals, columns: columns.count) {
-                for (f, v) in zip(fields, reading.kept) { sink.place(f, v.cell, v.value, rowLabel: row.label) }
+                for k in 0..<reading.kept.count { sink.place(fields[k], reading.kept[k].cell, reading.kept[k].value) }
                 let dropped = reading.dropped.map { "\($0.cell.text.isEmpty ? "(blank)" : $0.cell.text)" }.joined(separator: " ")
                 sink.warn(.extraCells, targetLine,
                           "section 三: row '\(row.label)' has \(vals.count) cells for \(columns.count) columns; " +
@@ -533,7 +542,7 @@ struct Section2Reader {
         }
         if vals.count == columns.count {
             for (f, v) in zip(fields, vals) {
-                if let f { sink.place(f, v.cell, v.value, rowLabel: row.label) }
+                if let f { sink.place(f.index, v.cell, v.value) }
                 else if case .number = v.value {
                     sink.warn(.unexpectedColumn, v.cell.line, "section 二: value \(v.cell.text) in an unexpected column not read")
                 }
@@ -583,7 +592,7 @@ enum Section4Reader {
         }
         let fields = Keywords.s4Fields
         if values.count == expected {
-            for (f, v) in zip(fields, values) { sink.place(f, v.cell, v.value, rowLabel: f.row.label) }
+            for k in 0..<values.count { sink.place(fields[k], values[k].cell, values[k].value) }
             for g in form.s4Groups { sink.rowLines["s4.\(g.id)"] = values[0].cell.line }
             return
         }
