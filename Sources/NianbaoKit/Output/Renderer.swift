@@ -169,10 +169,13 @@ public struct Renderer {
         return text(v)
     }
 
-    public static func csvField(_ s: String, separator: Character = ",") -> String {
+    /// A CSV or TSV field. Control characters from reports are escaped here too: CSV is
+    /// printed to terminals as often as it is written to files.
+    public static func csvField(_ raw: String, separator: Character = ",") -> String {
         if separator == "\t" {
-            return TerminalSafe.escape(s)
+            return TerminalSafe.escape(raw)
         }
+        let s = TerminalSafe.escape(raw, keepNewlines: true)
         if s.contains(where: { $0 == separator || $0 == "\"" || $0 == "\n" || $0 == "\r" }) {
             return "\"" + s.replacing("\"", with: "\"\"") + "\""
         }

@@ -1,0 +1,170 @@
+// Hostile input: files that are not reports, broken reports, reports that try to take over
+// the terminal. Each gives a warning or a clear error naming the file, and a load goes on
+// with the other files.
+
+import XCTest
+import NianbaoKit
+
+final class HostileInputTests: XCTestCase {
+    var folder = ""
+
+    override func setUpWithError() throws {
+        folder = NSTemporaryDirectory() + "nianbao-hostile-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+    }
+
+    override func tearDownWithError() throws {
+        try? FileManager.default.removeItem(atPath: folder)
+    }
+
+    func write(_ name: String, _ bytes: [UInt8]) -> String {
+        let path = folder + "/" + name
+        FileManager.default.createFile(atPath: path, contents: Data(bytes))
+        return path
+    }
+
+    func seed(_ name: String) throws -> [UInt8] { try Loader.readFile(TestPaths.data("reports/" + name)) }
+
+    func testALoadGoesOnPastBadFilesAndNamesEachOne() throws {
+        _ = write("empty.txt", [])
+        var random = SystemRandomNumberGenerator()
+        _ = write("random.txt", (0..<100_000).map { _ in UInt8.random(in: 0...255, using: &random) })
+        _ = write("binary.txt", [0x7F, 0x45, 0x4C, 0x46, 2, 1, 1, 0] + [UInt8](repeating: 0, count: 4000))
+        _ = write("one-long-line.txt", [UInt8](repeating: 0x41, count: 10_000_000))
+        var utf16 = Decoder.encode(try seed("lianshan-2021.txt"), to: "UTF-16LE")!
+        utf16.insert(contentsOf: [0xFF, 0xFE], at: 0)
+        _ = write("lianshan-utf16.txt", utf16)
+        _ = write("lianshan-gb18030.txt", Decoder.encode(try seed("lianshan-2021.txt"), to: "GB18030")!)
+        let unreadable = write("unreadable.txt", try seed("qinghe-2021.txt"))
+        chmod(unreadable, 0)
+        let root = getuid() == 0     // root reads anything: then the file simply loads
+
+        let corpus = Corpus()
+        let summary = Loader.load([folder], into: corpus)
+        let failed = Dictionary(uniqueKeysWithValues: summary.failures.map { ($0.file.split(separator: "/").last.map(String.init)!, $0.message) })
+        XCTAssertEqual(failed["empty.txt"], "the file is empty")
+        XCTAssertTrue(failed["random.txt"]?.hasPrefix("not") == true, "\(failed)")
+        XCTAssertEqual(failed["binary.txt"], "not a text report (it contains NUL bytes)")
+        if !root { XCTAssertEqual(failed["unreadable.txt"], "Permission denied") }
+        // The long line and the re-encoded seeds are text: they load, with warnings where due.
+        XCTAssertEqual(summary.reports, root ? 4 : 3)
+        let names = (0..<corpus.count).map { corpus.name($0) }
+        XCTAssertTrue(names.contains("lianshan-utf16") && names.contains("lianshan-gb18030") && names.contains("one-long-line"))
+        let long = corpus.index(ofFile: folder + "/one-long-line.txt")!
+        XCTAssertTrue(corpus.warnings[long].contains { $0.code == "read.missing-section" })
+    }
+
+    func testTruncatedReportIsReadAsFarAsItGoes() throws {
+        let full = try seed("lianshan-2021.txt")
+        let text = String(decoding: full, as: UTF8.self)
+        // Cut in the middle of section 三's table, after the row 4.保护第三方合法权益.
+        let cut = text.range(of: "5.属于三类内部事务信息")!.lowerBound
+        let report = try ReportReader.read(bytes: Array(text[..<cut].utf8), file: "cut.txt")
+        let f = Form.standard
+        XCTAssertEqual(report.cells[f.field(named: "s3.withheld_third_party.total")!.index].number?.integer, 5)
+        XCTAssertEqual(report.cells[f.field(named: "s3.total.total")!.index].kind, .absent, "nothing invented past the cut")
+        XCTAssertTrue(report.warnings.contains { $0.code == "read.truncated" && $0.message.contains("missing: 四、") }, "\(report.warnings)")
+        XCTAssertTrue(report.warnings.contains { $0.code == "read.missing-rows" })
+    }
+
+    func testHugeNumbersAndUnitsAreReportedNotStored() throws {
+        var text = String(decoding: try seed("xiangyang-2021.txt"), as: UTF8.self)
+        text = text.replacingOccurrences(of: "\t450\n", with: "\t99999999999999999999999\n")
+        text = text.replacingOccurrences(of: "行政处罚\n\t7\n", with: "行政处罚\n\t7件\n")
+        let r = try ReportReader.read(bytes: Array(text.utf8), file: "x.txt")
+        let f = Form.standard
+        XCTAssertNil(r.cells[f.field(named: "s2.license.decisions")!.index].number)
+        XCTAssertTrue(r.warnings.contains { $0.code == "read.number-overflow" && $0.message.contains("99999999999999999999999") })
+        XCTAssertEqual(r.cells[f.field(named: "s2.penalty.decisions")!.index].number?.integer, 7)
+        XCTAssertTrue(r.warnings.contains { $0.code == "read.unit-in-cell" })
+    }
+
+    func testBracketsInLabelsDoNotHurt() throws {
+        var text = String(decoding: try seed("lianshan-2021.txt"), as: UTF8.self)
+        let nested = String(repeating: "(", count: 5000) + "规章" + String(repeating: ")", count: 3000)
+        text = text.replacingOccurrences(of: "规章 |", with: nested + " |")
+        let r = try ReportReader.read(bytes: Array(text.utf8), file: "x.txt")
+        XCTAssertEqual(r.cells[Form.standard.field(named: "s3.new.total")!.index].number?.integer, 24)
+    }
+
+    /// No path prints a raw control character from a report: titles, labels and messages
+    /// are escaped, so a file cannot retitle the window or clear the screen.
+    func testReportTextCannotControlTheTerminal() throws {
+        var text = String(decoding: try seed("lianshan-2021.txt"), as: UTF8.self)
+        let evil = "\u{1B}]0;pwned\u{07}\u{1B}[2J\u{1B}[H"
+        text = text.replacingOccurrences(of: "葫芦岛市连山区2021年", with: "葫芦岛市连山区\(evil)2021年")
+        text = text.replacingOccurrences(of: "信访举报投诉类申请 |", with: "信访举报投诉类申请\(evil) |\n\(evil)其他奇怪的行\(evil) |\n5 |")
+        let path = write("evil.txt", Array(text.utf8))
+        let out = BufferOutput()
+        let session = Session(output: out)
+        session.load([path])
+        session.execute(source: "reports; select org; check; show evil; explain s3.new.total; fields 信访; set format csv; check; set format json; select org; set format tsv; reports", origin: .prompt)
+        XCTAssertFalse(out.text.unicodeScalars.contains { $0.value == 0x1B || $0.value == 0x07 }, "a raw escape reached the output")
+        XCTAssertTrue(out.text.contains("\\x1B]0;pwned"), "the title is shown, escaped")
+    }
+
+    func testSafeModeRefusesWritesAndUnnamedPaths() {
+        XCTAssertEqual(chdir(TestPaths.root), 0)
+        let out = BufferOutput()
+        let session = Session(output: out)
+        session.safePaths = ["Data/reports"]
+        XCTAssertEqual(session.execute(source: "load Data/reports", origin: .prompt), .ok)
+        XCTAssertEqual(session.execute(source: "load Data/reports/minquan-2021.txt", origin: .prompt), .ok, "inside a named folder")
+        XCTAssertEqual(session.execute(source: "export csv /tmp/nianbao-safe.csv", origin: .prompt), .failed)
+        XCTAssertEqual(session.execute(source: "count | export csv /tmp/nianbao-safe.csv", origin: .prompt), .failed)
+        XCTAssertEqual(session.execute(source: "load /etc", origin: .prompt), .failed)
+        XCTAssertEqual(session.execute(source: "run Data/scripts/overview.nbs", origin: .prompt), .failed)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: "/tmp/nianbao-safe.csv"))
+        XCTAssertTrue(out.text.contains("refused in safe mode (--safe)"))
+        XCTAssertTrue(out.text.contains("safe mode (--safe): '/etc' was not named on the command line"))
+    }
+
+    func testAFailedExportLeavesTheEarlierFileIntact() throws {
+        XCTAssertEqual(chdir(TestPaths.root), 0)
+        let target = folder + "/out.csv"
+        FileManager.default.createFile(atPath: target, contents: Data("earlier\n".utf8))
+        let out = BufferOutput()
+        let session = Session(output: out)
+        session.execute(source: "load Data/reports", origin: .prompt)
+        // A folder we cannot write into (unless root): the export fails, the old file stays.
+        chmod(folder, 0o555)
+        defer { chmod(folder, 0o755) }
+        let result = session.execute(source: "export csv \(target)", origin: .prompt)
+        if getuid() != 0 {
+            XCTAssertEqual(result, .failed)
+            XCTAssertEqual(try String(contentsOfFile: target, encoding: .utf8), "earlier\n")
+            let leftovers = try FileManager.default.contentsOfDirectory(atPath: folder).filter { $0.contains(".tmp-") }
+            XCTAssertEqual(leftovers, [])
+        }
+        // A successful export replaces it whole.
+        chmod(folder, 0o755)
+        XCTAssertEqual(session.execute(source: "export csv \(target)", origin: .prompt), .ok)
+        let written = try String(contentsOfFile: target, encoding: .utf8)
+        XCTAssertTrue(written.hasPrefix("file,org,year,format,layout,warnings,s2.rules.issued"))
+        XCTAssertEqual(written.split(separator: "\n").count, 6)
+    }
+
+    func testHTMLReportsAreReadByContentNotName() throws {
+        let html = """
+        <html><head><meta charset="utf-8"><title>x</title><script>document.write('<td>9</td>')</script></head><body>
+        <p>东城区人民政府2022年政府信息公开工作年度报告</p>
+        <h3>三、收到和处理政府信息公开申请情况</h3>
+        <table><tr><td colspan="2" rowspan="3">（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）</td><td colspan="7">申请人情况</td></tr>
+        <tr><td rowspan="2">自然人</td><td colspan="5">法人或其他组织</td><td rowspan="2">总计</td></tr>
+        <tr><td>商业<br>企业</td><td>科研机构</td><td>社会公益组织</td><td>法律服务机构</td><td>其他</td></tr>
+        <tr><td colspan="2">一、本年新收政府信息公开申请数量</td><td>3</td><td>1</td><td>0</td><td>0</td><td>0</td><td>0</td><td>4</td></tr>
+        <tr><td rowspan="2">三、本年度办理结果</td><td>（一）予以公开</td><td>2</td><td>&nbsp;</td><td>0</td><td>0</td><td>0</td><td>0</td><td>2</td></tr>
+        <tr><td>（二）部分公开</td><td>1</td><td>1</td><td>0</td><td>0</td><td>0</td><td>0</td><td>2</td></tr>
+        </table><h3>四、政府信息公开行政复议、行政诉讼情况</h3></body></html>
+        """
+        let r = try ReportReader.read(bytes: Array(html.utf8), file: "page.txt")
+        XCTAssertEqual(r.layout, "html")
+        XCTAssertEqual(r.org, "东城区人民政府")
+        let f = Form.standard
+        XCTAssertEqual(r.cells[f.field(named: "s3.new.total")!.index].number?.integer, 4)
+        XCTAssertEqual(r.cells[f.field(named: "s3.granted.person")!.index].number?.integer, 2)
+        XCTAssertEqual(r.cells[f.field(named: "s3.granted.business")!.index].kind, .blank)
+        XCTAssertEqual(r.cells[f.field(named: "s3.partial.total")!.index].number?.integer, 2)
+        XCTAssertGreaterThan(r.cells[f.field(named: "s3.new.total")!.index].line, 3, "lines point into the HTML file")
+    }
+}
