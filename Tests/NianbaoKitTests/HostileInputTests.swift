@@ -54,6 +54,20 @@ final class HostileInputTests: XCTestCase {
         XCTAssertTrue(corpus.warnings[long].contains { $0.code == "read.missing-section" })
     }
 
+    func testAFiftyMegabyteReportAndAVanishedFile() throws {
+        var text = String(decoding: try seed("minquan-2021.txt"), as: UTF8.self)
+        let paragraph = String(repeating: "改进情况：进一步规范提升主动公开工作，严格执行相关政策文件规定的主动公开范围和事项。", count: 6) + "\n"
+        let filler = String(repeating: paragraph, count: 50_000_000 / paragraph.utf8.count)
+        text = text.replacingOccurrences(of: "存在问题：", with: filler + "存在问题：")
+        let path = write("huge.txt", Array(text.utf8))
+        let corpus = Corpus()
+        let summary = Loader.load([path, folder + "/vanished.txt"], into: corpus)
+        XCTAssertEqual(summary.reports, 1)
+        XCTAssertEqual(summary.failures.map(\.message), ["No such file or directory"])
+        XCTAssertEqual(corpus.value(Form.standard.field(named: "s2.license.decisions")!, 0), .int(13323))
+        XCTAssertEqual(corpus.value(Form.standard.field(named: "s3.total.total")!, 0), .int(6))
+    }
+
     func testTruncatedReportIsReadAsFarAsItGoes() throws {
         let full = try seed("lianshan-2021.txt")
         let text = String(decoding: full, as: UTF8.self)

@@ -386,9 +386,30 @@ public enum Commands {
             s.output.out(Renderer(format: .table, maxRows: Int.max).renderSplit(table, width: s.terminalWidth))
         }
         if !broken.isEmpty { s.output.out("! breaks a rule: check shows which") }
+        if source { printSource(s, row: row, sections: section.map { [$0] } ?? [2, 3, 4]) }
         let warnings = corpus.warnings[row].count
         if warnings > 0 { s.output.out("\(warnings) warning\(warnings == 1 ? "" : "s") from reading: check read") }
         return .ok
+    }
+
+    /// The report's own lines for the table sections shown, numbered, escaped.
+    static func printSource(_ s: Session, row: Int, sections: [Int]) {
+        let corpus = s.corpus
+        guard let bytes = try? Loader.readFile(corpus.files[row]), let decoded = try? Decoder.decode(bytes) else {
+            s.output.err("warning: cannot read \(corpus.files[row]) again to show its lines")
+            return
+        }
+        let lines = HTMLText.looksLikeHTML(decoded.utf8) ? HTMLText.lines(decoded.utf8) : Lines.split(decoded.utf8)
+        let starts = corpus.sectionLines[row]
+        for section in sections {
+            guard let start = starts[section] else { continue }
+            let end = starts.filter { $0.key > section }.map(\.value).min() ?? (lines.last?.number ?? start) + 1
+            s.output.out("source of section \(ReportReader.numeral(section)), lines \(start)–\(end - 1):")
+            for line in lines where line.number >= start && line.number < end {
+                let text = TerminalSafe.escape(line.text.replacing("\t", with: " ⇥ "))
+                s.output.out(DisplayWidth.pad(String(line.number), to: 6, right: true) + "  " + text)
+            }
+        }
     }
 
     /// A report by name, by number in the `reports` list of the whole corpus, or by a unique
