@@ -25,6 +25,8 @@ public struct SyntheticReport: Sendable {
     public var truth: [String: Value]
     /// Rules the injected inconsistency must trigger (rule id, column), empty when clean.
     public var injected: [(rule: String, column: String)]
+    /// Reader findings expected from the way it was printed (e.g. read.unknown-label).
+    public var expectedFindings: [String]
 }
 
 /// SplitMix64: small, fast and reproducible.
@@ -63,7 +65,7 @@ public struct Generator {
         let layout = layout ?? pick(SynthLayout.allCases)
         let version = version ?? (chance(0.7) ? .v2021 : .v2019)
         let year = version == .v2021 ? Int.random(in: 2021...2024, using: &rng) : Int.random(in: 2019...2020, using: &rng)
-        let org = pick(Generator.provinces) + pick(Generator.places) + pick(Generator.bodies) + (index >= 400 ? "\(index / 400)" : "")
+        let org = pick(Generator.provinces) + pick(Generator.places) + pick(Generator.bodies) + String(index)   // one body per report index
         var truth: [String: Value] = [:]
         var zeroCells: [String] = []                 // printed as 0; may be printed blank instead
 
@@ -148,10 +150,12 @@ public struct Generator {
 
         var writer = ReportWriter(version: version, layout: layout, rng: rng, truth: truth, blankMark: blankMark)
         let text = writer.write(org: org, year: year, injectedNarrative: false)
+        let expectedFindings = writer.expectedFindings
         rng = writer.rng
         let name = String(format6(index)) + "-" + layout.rawValue + "-" + version.rawValue + (layout == .html ? ".html" : ".txt")
         return SyntheticReport(fileName: name, text: text, org: org, year: year, version: version, layout: layout,
-                               truth: truth, injected: injected.map { (rule: $0.0, column: $0.1) })
+                               truth: truth, injected: injected.map { (rule: $0.0, column: $0.1) },
+                               expectedFindings: expectedFindings)
     }
 
     private func format6(_ n: Int) -> String {

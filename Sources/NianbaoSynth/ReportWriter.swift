@@ -35,6 +35,14 @@ struct ReportWriter {
     private var pinyin = false
     private var thousands = false
     private var fullWidthDigits = false
+    // Wild-report habits: annotations, years in headers, cut or split headers, repeated
+    // titles, extra rows that are not in the form.
+    private var yearInHeader = false
+    private var annotations = false
+    private var cutHeader = false
+    private var spaceInHeader = false
+    private var repeatedTitle = false
+    private var extraRow = false
 
     init(version: FormVersion, layout: SynthLayout, rng: SeededRandom, truth: [String: Value], blankMark: [String: String]) {
         self.version = version
@@ -49,6 +57,12 @@ struct ReportWriter {
         pinyin = chance(0.05)
         thousands = chance(0.2)
         fullWidthDigits = chance(0.05)
+        yearInHeader = chance(0.15)
+        annotations = chance(0.15)
+        cutHeader = chance(0.2)
+        spaceInHeader = chance(0.2)
+        repeatedTitle = chance(0.15)
+        extraRow = chance(0.1)
     }
 
     private mutating func chance(_ p: Double) -> Bool { Double.random(in: 0..<1, using: &rng) < p }
@@ -111,6 +125,7 @@ struct ReportWriter {
     // MARK: The report
 
     mutating func write(org: String, year: Int, injectedNarrative: Bool) -> String {
+        self.year = year
         var lines: [String] = []
         let title = pick(["\(org)\(year)年政府信息公开工作年度报告", "\(org)\(year)年度政府信息公开工作报告",
                           "\(org)\(year)年政府信息公开工作年度报告（文字版）"])
@@ -170,6 +185,10 @@ struct ReportWriter {
         }
     }
 
+    var year = 2021
+    /// Reader findings the printed habits must produce (an extra row is reported, not read).
+    var expectedFindings: [String] = []
+
     mutating func section2() -> [PrintedTable] {
         let order = version == .v2019
             ? ["new_made", "new_published", "public_total", "items_prev", "items_change", "decisions", "items", "amount"]
@@ -189,12 +208,20 @@ struct ReportWriter {
             let headerLabels = cols.map { c -> String in
                 if c.id == "amount" && version == .v2021 { return pick(["本年收费金额（单位：万元）", "本年收费金额（单位：万元，保留4位小数）"]) }
                 if c.id == "decisions" && version == .v2019 { return "处理决定数量" }
+                if c.id == "items_change" && cutHeader { return "本年增/" }
+                if yearInHeader && c.label.hasPrefix("本年") { return "本年(\(year))" + c.label.dropFirst(2) }
                 return c.label
             }
             var printed: [PrintedRow] = []
             for r in rows {
                 let cells = cols.map { c in number("s2.\(r.id).\(c.id)") }
-                printed.append(PrintedRow(group: nil, label: label(r.label), cells: cells))
+                var text = r.label
+                if annotations && r.id == "rules" { text += "（设区的市级以上人民政府及其部门应提供相关数据）" }
+                printed.append(PrintedRow(group: nil, label: label(text), cells: cells))
+            }
+            if extraRow && group == "第二十条第（一）项" {
+                expectedFindings.append("read.unknown-label")
+                printed.append(PrintedRow(group: nil, label: "其他主动公开文件", cells: cols.map { _ in String(Int.random(in: 1...9, using: &rng)) }))
             }
             let item = label(group)
             out.append(PrintedTable(header: [[item], ["信息内容"] + headerLabels.map { label($0) }], rows: printed,
@@ -229,12 +256,14 @@ struct ReportWriter {
             let cells = columns.map { c in number("s3.\(r.id).\(c.id)") }
             rows.append(PrintedRow(group: group.map { label($0) }, groupSize: size, label: label(r.label), cells: cells))
         }
-        let header = [[note, "申请人情况"], ["", "自然人", "法人或其他组织", "总计"],
-                      ["", "", label("商业企业"), label("科研机构"), label("社会公益组织"), label("法律服务机构"), label("其他")]]
+        let business = spaceInHeader ? "商业 企业" : "商业企业"
+        var header = [[note, "申请人情况"], ["", "自然人", "法人或其他组织", "总计"],
+                      ["", "", label(business), label("科研机构"), label("社会公益组织"), label("法律服务机构"), label("其他")]]
+        if repeatedTitle { header.insert(["收到和处理政府信息公开申请情况"], at: 0) }
         let html: [[(String, Int, Int)]] = [
             [(note, 2, 3), ("申请人情况", 7, 1)],
             [(label("自然人"), 1, 2), ("法人或其他组织", 5, 1), (label("总计"), 1, 2)],
-            [(label("商业企业"), 1, 1), (label("科研机构"), 1, 1), (label("社会公益组织"), 1, 1), (label("法律服务机构"), 1, 1), (label("其他"), 1, 1)],
+            [(label(business), 1, 1), (label("科研机构"), 1, 1), (label("社会公益组织"), 1, 1), (label("法律服务机构"), 1, 1), (label("其他"), 1, 1)],
         ]
         return PrintedTable(header: header, rows: rows, htmlHeader: html)
     }

@@ -58,19 +58,20 @@ final class GeneratedCorpusTests: XCTestCase {
     func testCheckFindsEveryInjectedInconsistencyAndNothingElse() throws {
         var generator = Generator(seed: 7)
         let corpus = Corpus()
-        var expectations: [(row: Int, injected: [(rule: String, column: String)])] = []
+        var expectations: [(row: Int, injected: [(rule: String, column: String)], expected: [String])] = []
         for i in 0..<240 {
             let s = generator.report(index: i, inject: i % 3 == 0)
             let report = try ReportReader.read(bytes: Array(s.text.utf8), file: s.fileName)
             corpus.append(report)
-            expectations.append((corpus.count - 1, s.injected))
+            expectations.append((corpus.count - 1, s.injected, s.expectedFindings))
         }
         let result = Audit(corpus: corpus).run(Array(0..<Int32(corpus.count)))
         var found = 0
-        for (row, injected) in expectations {
+        for (row, injected, expected) in expectations {
             let findings = result.findings.filter { $0.row == row }
+            XCTAssertEqual(findings.filter { $0.kind == .structural }.map(\.rule), expected, corpus.files[row])
             if injected.isEmpty {
-                XCTAssertEqual(findings.filter { $0.kind != .advisory }.map(\.message), [], corpus.files[row])
+                XCTAssertEqual(findings.filter { $0.kind == .violation }.map(\.message), [], corpus.files[row])
             }
             for inj in injected {
                 let hit = findings.contains { $0.rule == inj.rule && $0.column == inj.column }
