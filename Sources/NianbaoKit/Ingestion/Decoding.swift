@@ -127,36 +127,21 @@ public enum Decoder {
     /// Converts `bytes` from `encoding` to UTF-8 with iconv; nil when the input is not valid
     /// in that encoding.
     static func convert(_ bytes: [UInt8], from encoding: String) -> [UInt8]? {
-        let cd = iconv_open("UTF-8", encoding)
-        if cd == iconv_t(bitPattern: -1) { return nil }
-        defer { iconv_close(cd) }
-        var input = bytes
-        var output = [UInt8](repeating: 0, count: bytes.count * 2 + 16)
-        let produced: Int? = input.withUnsafeMutableBufferPointer { inBuf in
-            output.withUnsafeMutableBufferPointer { outBuf in
-                var inPtr: UnsafeMutablePointer<CChar>? = UnsafeMutableRawPointer(inBuf.baseAddress)?
-                    .assumingMemoryBound(to: CChar.self)
-                var inLeft = inBuf.count
-                var outPtr: UnsafeMutablePointer<CChar>? = UnsafeMutableRawPointer(outBuf.baseAddress)!
-                    .assumingMemoryBound(to: CChar.self)
-                var outLeft = outBuf.count
-                let r = iconv(cd, &inPtr, &inLeft, &outPtr, &outLeft)
-                if r == -1 || inLeft != 0 { return nil }
-                return outBuf.count - outLeft
-            }
-        }
-        guard let produced else { return nil }
-        output.removeSubrange(produced...)
-        return output
+        iconv(bytes, from: encoding, to: "UTF-8", growth: 2)
     }
 
     /// Encodes UTF-8 text into another encoding (for tests and the corpus generator).
     public static func encode(_ utf8: [UInt8], to encoding: String) -> [UInt8]? {
-        let cd = iconv_open(encoding, "UTF-8")
+        iconv(utf8, from: "UTF-8", to: encoding, growth: 4)
+    }
+
+    /// One iconv conversion of a whole buffer; nil when iconv rejects any of it.
+    private static func iconv(_ bytes: [UInt8], from source: String, to target: String, growth: Int) -> [UInt8]? {
+        let cd = iconv_open(target, source)
         if cd == iconv_t(bitPattern: -1) { return nil }
         defer { iconv_close(cd) }
-        var input = utf8
-        var output = [UInt8](repeating: 0, count: utf8.count * 4 + 16)
+        var input = bytes
+        var output = [UInt8](repeating: 0, count: bytes.count * growth + 16)
         let produced: Int? = input.withUnsafeMutableBufferPointer { inBuf in
             output.withUnsafeMutableBufferPointer { outBuf in
                 var inPtr: UnsafeMutablePointer<CChar>? = UnsafeMutableRawPointer(inBuf.baseAddress)?
@@ -165,7 +150,7 @@ public enum Decoder {
                 var outPtr: UnsafeMutablePointer<CChar>? = UnsafeMutableRawPointer(outBuf.baseAddress)!
                     .assumingMemoryBound(to: CChar.self)
                 var outLeft = outBuf.count
-                let r = iconv(cd, &inPtr, &inLeft, &outPtr, &outLeft)
+                let r = Glibc.iconv(cd, &inPtr, &inLeft, &outPtr, &outLeft)
                 if r == -1 || inLeft != 0 { return nil }
                 return outBuf.count - outLeft
             }

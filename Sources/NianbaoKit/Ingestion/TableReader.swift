@@ -123,10 +123,50 @@ enum TableText {
     }
 }
 
+// MARK: - Rows from cells
+
+/// What the section-2 and section-3 readers share: value cells belong to the open row, a
+/// text cell is the reader's to interpret, and row breaks end a row by the same rules.
+protocol RowReader {
+    var sink: ReadingSink { get set }
+    /// Whether a row (known or not) is collecting values.
+    var rowIsOpen: Bool { get }
+    /// How many cells a complete row has, or nil when not yet known.
+    var rowWidth: Int? { get }
+    var values: [PendingValue] { get set }
+    var sectionNumeral: String { get }
+    mutating func text(_ cell: RawCell)
+    mutating func flush()
+}
+
+extension RowReader {
+    /// Feeds every token to the reader, then closes the last row.
+    mutating func walk(_ tokens: [CellToken]) {
+        for token in tokens {
+            switch token {
+            case .cell(let cell):
+                let value = CellClassifier.classify(cell.bytes)
+                guard value.isValue else { text(cell); continue }
+                if rowIsOpen {
+                    values.append(PendingValue(cell: cell, value: value))
+                } else if case .number = value {
+                    sink.warn(.strayNumber, cell.line, "section \(sectionNumeral): number \(cell.text) outside any row")
+                }
+            case .softBreak:
+                // A printed row ended; it goes on only if it is still short of cells.
+                if rowIsOpen, let width = rowWidth, values.count >= width { flush() }
+            case .hardBreak:
+                if rowIsOpen, !values.isEmpty { flush() }
+            }
+        }
+        flush()
+    }
+}
+
 // MARK: - Section 3
 
 /// Reads 收到和处理政府信息公开申请情况: 26 rows × 7 applicant columns.
-struct Section3Reader {
+struct Section3Reader: RowReader {
     private let form = Form.standard
     private enum Target {
         case row(Int)
@@ -134,10 +174,10 @@ struct Section3Reader {
         case unknown(String)
     }
 
-    private var sink: ReadingSink
+    var sink: ReadingSink
     private var target: Target?
     private var targetLine = 0
-    private var values: [PendingValue] = []
+    var values: [PendingValue] = []
     private var inBody = false
     private var currentGroup: String?
     private var seen: Set<String> = []
@@ -153,42 +193,30 @@ struct Section3Reader {
         sink = reader.sink
     }
 
+    var rowIsOpen: Bool { target != nil }
+    var rowWidth: Int? { form.s3Columns.count }
+    var sectionNumeral: String { "三" }
+
     private mutating func run(_ tokens: [CellToken]) {
-        for token in tokens {
-            switch token {
-            case .cell(let cell):
-                let value = CellClassifier.classify(cell.bytes)
-                if value.isValue {
-                    if target != nil {
-                        values.append(PendingValue(cell: cell, value: value))
-                    } else if case .number = value {
-                        sink.warn(.strayNumber, cell.line, "section 三: number \(cell.text) outside any row")
-                    }
-                    continue
-                }
-                let folded = LabelFolding.foldBytes(cell.bytes)
-                if let t = match(folded, Keywords.index.scan(folded)) {
-                    flush()
-                    target = t
-                    targetLine = cell.line
-                    inBody = true
-                    if case .group(let g) = t { currentGroup = g.id }
-                } else if inBody {
-                    flush()
-                    target = .unknown(cell.text)
-                    targetLine = cell.line
-                }
-            case .softBreak:
-                // A printed row ended; it goes on only if it is still short of cells.
-                if target != nil, values.count >= form.s3Columns.count { flush() }
-            case .hardBreak:
-                if target != nil, !values.isEmpty { flush() }
-            }
-        }
-        flush()
+        walk(tokens)
         let version: FormVersion? = sawOtherSubRows ? .v2021 : (sawOtherPrinted ? .v2019 : nil)
         if let version { sink.evidence[3] = version }
         reportMissingRows(version: version)
+    }
+
+    mutating func text(_ cell: RawCell) {
+        let folded = LabelFolding.foldBytes(cell.bytes)
+        if let t = match(folded, Keywords.index.scan(folded)) {
+            flush()
+            target = t
+            targetLine = cell.line
+            inBody = true
+            if case .group(let g) = t { currentGroup = g.id }
+        } else if inBody {
+            flush()
+            target = .unknown(cell.text)
+            targetLine = cell.line
+        }
     }
 
     private func match(_ folded: [UInt8], _ hits: KeywordHits) -> Target? {
@@ -207,7 +235,7 @@ struct Section3Reader {
         return nil
     }
 
-    private mutating func flush() {
+    mutating func flush() {
         defer { target = nil; values = [] }
         guard let target else { return }
         switch target {
@@ -404,16 +432,16 @@ enum RowAlignment {
 // MARK: - Section 2
 
 /// Reads 主动公开政府信息情况: sub-tables of Article 20 items, each with its own header.
-struct Section2Reader {
+struct Section2Reader: RowReader {
     private let form = Form.standard
-    private var sink: ReadingSink
+    var sink: ReadingSink
     private var columns: [FormColumn] = []
     private var headerOpen = false
     private var pendingHeader: [UInt8] = []
     private var row: FormRow?
     private var unknownRow: String?
     private var rowLine = 0
-    private var values: [PendingValue] = []
+    var values: [PendingValue] = []
     private var seen: Set<String> = []
     private var versionVotes: [FormVersion: Int] = [:]
 
@@ -425,27 +453,14 @@ struct Section2Reader {
 
     private init(sink: ReadingSink) { self.sink = sink }
 
+    var rowIsOpen: Bool { row != nil || unknownRow != nil }
+    var rowWidth: Int? { columns.isEmpty ? nil : columns.count }
+    var sectionNumeral: String { "二" }
+
+    mutating func text(_ cell: RawCell) { handleText(LabelFolding.foldBytes(cell.bytes), cell) }
+
     private mutating func run(_ tokens: [CellToken]) {
-        for token in tokens {
-            switch token {
-            case .cell(let cell):
-                let value = CellClassifier.classify(cell.bytes)
-                if value.isValue {
-                    if row != nil || unknownRow != nil {
-                        values.append(PendingValue(cell: cell, value: value))
-                    } else if case .number = value {
-                        sink.warn(.strayNumber, cell.line, "section 二: number \(cell.text) outside any row")
-                    }
-                    continue
-                }
-                handleText(LabelFolding.foldBytes(cell.bytes), cell)
-            case .softBreak:
-                if row != nil || unknownRow != nil, !columns.isEmpty, values.count >= columns.count { flush() }
-            case .hardBreak:
-                if (row != nil || unknownRow != nil) && !values.isEmpty { flush() }
-            }
-        }
-        flush()
+        walk(tokens)
         if let v = versionVotes.max(by: { $0.value < $1.value })?.key { sink.evidence[2] = v }
         if versionVotes.count > 1 {
             sink.warn(.mixedFormat, nil, "section 二: columns of both the 2019 and the 2021 format")
@@ -501,7 +516,7 @@ struct Section2Reader {
         return nil
     }
 
-    private mutating func flush() {
+    mutating func flush() {
         defer { values = []; if row != nil || unknownRow != nil { row = nil; unknownRow = nil } }
         if let label = unknownRow {
             let numbers = TableText.numbers(values)
