@@ -19,8 +19,11 @@ struct NianbaoCommand: ParsableCommand {
         With standard input not a terminal and no -c/-f, commands are read from standard input.
         Type 'help' in the shell for its commands and 'help expressions' for the query language.
 
-        Exit status: 0 success · 1 a command or script failed (scripts stop at the first error) ·
-        2 bad usage · 3 --strict and check found violations or reading findings.
+        Exit status:
+          0  success
+          1  a command or script failed (scripts stop at the first error)
+          2  bad usage
+          3  --strict (or check --strict) and check found violations or reading findings
         """,
         version: "nianbao 0.1.0"
     )

@@ -320,7 +320,10 @@ enum DateScanner {
                 var d = s[j].value
                 if (0xFF10...0xFF19).contains(d) { d -= 0xFEE0 }
                 guard (0x30...0x39).contains(d) else { break }
-                v = v * 10 + Int(d - 0x30); n += 1
+                // No date part has more than four digits; a longer run is not a date, and
+                // must not overflow (found by the fuzzer).
+                if n < 9 { v = v * 10 + Int(d - 0x30) } else { v = Int.max / 2 }
+                n += 1
                 j = s.index(after: j)
             }
             return n > 0 ? v : nil
@@ -329,7 +332,7 @@ enum DateScanner {
             var j = i
             if let first = number(&j) {
                 let start = i
-                if j < s.endIndex, s[j] == "年", first >= 1990 {
+                if j < s.endIndex, s[j] == "年", first >= 1990, first <= 2200 {
                     var k = s.index(after: j)
                     if let m = number(&k), k < s.endIndex, s[k] == "月" {
                         var l = s.index(after: k)
