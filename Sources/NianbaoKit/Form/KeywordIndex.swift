@@ -39,7 +39,8 @@ public final class KeywordIndex: Sendable {
     private let ids: [String: Int]
     /// Key words by the UTF-8 bytes of their first character, packed into a UInt32.
     private let byFirst: [UInt32: [Int]]
-    /// For CJK first characters (U+4E00…U+9FFF): 1 + an index into `cjkCandidates`, or 0.
+    /// For first characters of three UTF-8 bytes (U+0800…U+FFFF): 1 + an index into
+    /// `cjkCandidates`, or 0.
     private let cjkSlot: [UInt16]
     private let cjkCandidates: [[Int]]
     /// For ASCII first characters: the key words starting with that byte.
@@ -63,14 +64,13 @@ public final class KeywordIndex: Sendable {
             byFirst[KeywordIndex.packFirst(k[...]), default: []].append(i)
         }
         self.byFirst = byFirst
-        var slots = [UInt16](repeating: 0, count: 0x9FFF - 0x4E00 + 1)
+        var slots = [UInt16](repeating: 0, count: 0x10000)
         var candidates: [[Int]] = []
-        for (packed, list) in byFirst where packed >= 0xE4B880 && packed <= 0xE9BFBF {
+        for (packed, list) in byFirst where packed >= 0xE0A080 && packed <= 0xEFBFBF {
             let b0 = (packed >> 16) & 0xFF, b1 = (packed >> 8) & 0xFF, b2 = packed & 0xFF
             let scalar = ((b0 & 0x0F) << 12) | ((b1 & 0x3F) << 6) | (b2 & 0x3F)
-            guard scalar >= 0x4E00 && scalar <= 0x9FFF else { continue }
             candidates.append(list)
-            slots[Int(scalar - 0x4E00)] = UInt16(candidates.count)
+            slots[Int(scalar)] = UInt16(candidates.count)
         }
         cjkSlot = slots
         cjkCandidates = candidates
@@ -113,11 +113,9 @@ public final class KeywordIndex: Sendable {
                     list = c
                 } else if len == 3 && i + 2 < n {
                     let scalar = (UInt32(b0 & 0x0F) << 12) | (UInt32(p[i + 1] & 0x3F) << 6) | UInt32(p[i + 2] & 0x3F)
-                    if scalar >= 0x4E00 && scalar <= 0x9FFF {
-                        let slot = cjkSlot[Int(scalar - 0x4E00)]
-                        if slot == 0 { i += 3; continue }
-                        list = cjkCandidates[Int(slot) - 1]
-                    }
+                    let slot = cjkSlot[Int(scalar)]
+                    if slot == 0 { i += 3; continue }
+                    list = cjkCandidates[Int(slot) - 1]
                 }
                 if list == nil {
                     var v: UInt32 = 0

@@ -13,12 +13,12 @@ import Glibc
 public enum HTMLText {
     /// Recognised by content, not by file name: a document start, or table markup anywhere.
     public static func looksLikeHTML(_ utf8: [UInt8]) -> Bool {
+        let hasTag = utf8.withUnsafeBufferPointer { p in p.baseAddress.map { memchr($0, 0x3C, p.count) != nil } ?? false }
+        guard hasTag else { return false }        // no '<' at all: plain text
         let head = utf8.prefix(4096).map { ($0 >= 0x41 && $0 <= 0x5A) ? $0 | 0x20 : $0 }[...]
         for marker in ["<html", "<!doctype html", "<body", "<head"] where Bytes.contains(head, Array(marker.utf8)) {
             return true
         }
-        let hasTag = utf8.withUnsafeBufferPointer { p in p.baseAddress.map { memchr($0, 0x3C, p.count) != nil } ?? false }
-        guard hasTag else { return false }        // no '<' at all: plain text
         return containsIgnoringCase(utf8, "<table") && containsIgnoringCase(utf8, "<td")
     }
 

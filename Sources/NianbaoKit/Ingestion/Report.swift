@@ -82,8 +82,6 @@ public struct Report: Sendable {
     public var warnings: [ReadWarning]
     /// Line of each section's heading, by section number.
     public var sectionLines: [Int: Int]
-    /// Line of each table row, by row key (`s3.granted`): where check findings point.
-    public var rowLines: [String: Int]
     /// Statistics period as printed (自…起至…止), if found.
     public var period: ReportPeriod?
     /// Signature date at the end, if found.

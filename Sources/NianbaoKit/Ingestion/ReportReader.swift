@@ -88,7 +88,7 @@ public enum ReportReader {
         let year = title.year ?? period?.start.year
         return Report(file: file, org: title.org, year: year, format: format, layout: layoutName,
                       encoding: encoding, cells: sink.cells, warnings: sink.warnings,
-                      sectionLines: sectionLines, rowLines: sink.rowLines, period: period,
+                      sectionLines: sectionLines, period: period,
                       signed: findSignature(lines), statedNumbers: stated,
                       mentionsProcessingFee: mentionsFee)
     }
@@ -191,10 +191,11 @@ public enum ReportReader {
             }
             guard let section = candidates.first else { continue }
             let folded = String(decoding: foldedBytes, as: UTF8.self)
-            guard folded.count <= 40 else { continue }
+            let length = folded.unicodeScalars.count
+            guard length <= 40 else { continue }
             let startsWithNumeral = startsWithSectionNumeral(folded)
             // Without a numeral the line must be little more than the title itself.
-            if !startsWithNumeral && folded.count > section.title.count + 10 { continue }
+            if !startsWithNumeral && length > section.title.unicodeScalars.count + 10 { continue }
             // Rows of the section-3 table that begin with 四、 are not section 四.
             if section.number == 4 && hits.contains(jie) { continue }
             out.append(Heading(section: section.number, index: i))
@@ -213,12 +214,13 @@ public enum ReportReader {
     }
 
     static func startsWithSectionNumeral(_ folded: String) -> Bool {
-        guard let first = folded.first else { return false }
-        if "一二三四五六".contains(first) {
-            let second = folded.dropFirst().first
+        var scalars = folded.unicodeScalars.makeIterator()
+        guard let first = scalars.next() else { return false }
+        let second = scalars.next()
+        if "一二三四五六".unicodeScalars.contains(first) {
             return second == "、" || second == "." || second == "．" || second == ":" || second == " "
         }
-        return folded.hasPrefix("第") && folded.contains("部分")
+        return first == "第" && folded.contains("部分")
     }
 
     static func reportMissingSections(headings: [Heading], lines: [SourceLine], sink: inout ReadingSink) {

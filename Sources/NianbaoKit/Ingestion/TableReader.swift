@@ -12,7 +12,6 @@
 struct ReadingSink {
     var cells: [FieldReading] = Array(repeating: .absent, count: Form.standard.fields.count)
     var warnings: [ReadWarning] = []
-    var rowLines: [String: Int] = [:]
     /// Version evidence from the tables: which format each section looked like.
     var evidence: [Int: FormVersion] = [:]
 
@@ -87,7 +86,6 @@ enum Keywords {
     static let s3Fields: [[Int]] = Form.standard.s3Rows.map { r in
         Form.standard.s3Columns.map { Form.standard.field(section: 3, row: r.id, column: $0.id)!.index }
     }
-    static let s3RowKeys: [String] = Form.standard.s3Rows.map { "s3.\($0.id)" }
     static let s3Total = Form.standard.s3Rows.firstIndex { $0.id == "total" }!
     static let s3OtherMisc = Form.standard.s3Rows.firstIndex { $0.id == "other_misc" }!
     static let s3OtherSubRow: [Bool] = Form.standard.s3Rows.map { $0.group == "（六）其他处理" }
@@ -180,7 +178,7 @@ struct Section3Reader: RowReader {
     var values: [PendingValue] = []
     private var inBody = false
     private var currentGroup: String?
-    private var seen: Set<String> = []
+    private var seen = [Bool](repeating: false, count: Form.standard.s3Rows.count + 1)
     private var sawOtherSubRows = false
     private var sawOtherPrinted = false
     private var printedSubtotals: [String: [PendingValue]] = [:]
@@ -249,24 +247,23 @@ struct Section3Reader: RowReader {
             guard !values.isEmpty else { return }
             if g.id == "other" {
                 sawOtherPrinted = true
-                placeRow(g, key: "s3.other", fields: form.s3Columns.map { form.field(section: 3, row: "other", column: $0.id)!.index })
+                placeRow(g, slot: form.s3Rows.count, fields: form.s3Columns.map { form.field(section: 3, row: "other", column: $0.id)!.index })
             } else if !TableText.numbers(values).isEmpty {
                 printedSubtotals[g.id] = values
-                sink.rowLines["s3.\(g.id)"] = targetLine
             }
         case .row(let i):
             if Keywords.s3OtherSubRow[i] { sawOtherSubRows = true }
-            placeRow(form.s3Rows[i], key: Keywords.s3RowKeys[i], fields: Keywords.s3Fields[i])
+            placeRow(form.s3Rows[i], slot: i, fields: Keywords.s3Fields[i])
         }
     }
 
-    private mutating func placeRow(_ row: FormRow, key: String, fields: [Int]) {
-        if seen.contains(key) {
+    /// `slot`: the row's index in the form (one past the end for the printed 其他处理 row).
+    private mutating func placeRow(_ row: FormRow, slot: Int, fields: [Int]) {
+        if seen[slot] {
             sink.warn(.duplicateRow, targetLine, "section 三: row '\(row.label)' printed again; kept the first, not read: \(TableText.describe(values))")
             return
         }
-        seen.insert(key)
-        sink.rowLines[key] = targetLine
+        seen[slot] = true
         let columns = form.s3Columns
         var vals = values
         TableText.trimSpacers(&vals, to: columns.count)
@@ -305,8 +302,8 @@ struct Section3Reader: RowReader {
             guard let version else { return row.versions.contains(.v2019) && row.versions.contains(.v2021) }
             return row.versions.contains(version)
         }
-        let missing = expected.filter { !seen.contains("s3.\($0.id)") }
-        if version == .v2019, !seen.contains("s3.other") {
+        let missing = expected.filter { row in !seen[form.s3Rows.firstIndex { $0.id == row.id }!] }
+        if version == .v2019, !seen[form.s3Rows.count] {
             sink.warn(.missingRows, nil, "section 三: row '（六）其他处理' not found")
         }
         if !missing.isEmpty && missing.count < expected.count {
@@ -534,7 +531,6 @@ struct Section2Reader: RowReader {
             return
         }
         seen.insert(key)
-        sink.rowLines[key] = rowLine
         guard !columns.isEmpty else {
             let numbers = TableText.numbers(values)
             if !numbers.isEmpty {
@@ -608,7 +604,6 @@ enum Section4Reader {
         let fields = Keywords.s4Fields
         if values.count == expected {
             for k in 0..<values.count { sink.place(fields[k], values[k].cell, values[k].value) }
-            for g in form.s4Groups { sink.rowLines["s4.\(g.id)"] = values[0].cell.line }
             return
         }
         sink.warn(values.count > expected ? .extraCells : .unplaced, values.first?.cell.line,
