@@ -27,6 +27,30 @@ public struct LoadFailure: Error, Sendable, Equatable {
     public var message: String
 }
 
+/// Parse results written by worker threads, each into its own slot of a fixed buffer (no
+/// Swift array: its exclusivity and copy-on-write checks are not for concurrent writers).
+final class ResultSlots: @unchecked Sendable {
+    typealias Slot = Result<Report, LoadFailure>?
+    private let buffer: UnsafeMutablePointer<Slot>
+    let count: Int
+
+    init(count: Int) {
+        self.count = count
+        buffer = .allocate(capacity: max(1, count))
+        buffer.initialize(repeating: nil, count: max(1, count))
+    }
+
+    deinit {
+        buffer.deinitialize(count: max(1, count))
+        buffer.deallocate()
+    }
+
+    /// Distinct threads write distinct indexes.
+    func set(_ i: Int, _ value: Result<Report, LoadFailure>) { buffer[i] = value }
+
+    var items: [Slot] { Array(UnsafeBufferPointer(start: buffer, count: count)) }
+}
+
 public struct LoadSummary: Sendable {
     public var reports = 0
     public var warnings = 0
@@ -163,26 +187,13 @@ public enum Loader {
         let files = all.filter { !corpus.contains(file: $0) }
         summary.alreadyLoaded = all.count - files.count
         corpus.reserve(files.count)
+        // Batches are parsed on all cores while the batch before is appended to the columns,
+        // so the one-thread append does not leave the cores idle.
         let batchSize = 512
         var done = 0
-        while done < files.count {
-            if cancel?.isSet == true { summary.cancelled = true; break }
-            let batch = Array(files[done..<min(done + batchSize, files.count)])
-            var results = [Result<Report, LoadFailure>?](repeating: nil, count: batch.count)
-            results.withUnsafeMutableBufferPointer { out in
-                let base = out.baseAddress!
-                nonisolated(unsafe) let slots = base
-                DispatchQueue.concurrentPerform(iterations: batch.count) { i in
-                    if cancel?.isSet == true { return }
-                    slots[i] = parse(batch[i])
-                }
-            }
-            if cancel?.isSet == true {
-                // Append nothing of a batch that was cut: the corpus stays as it was.
-                summary.cancelled = true
-                break
-            }
-            for r in results {
+        var parsed: ResultSlots?
+        func append(_ slots: ResultSlots) {
+            for r in slots.items {
                 switch r {
                 case .success(let report)?:
                     corpus.append(report)
@@ -194,8 +205,32 @@ public enum Loader {
                     break
                 }
             }
-            done += batch.count
+            done += slots.count
             progress?(done, files.count)
+        }
+        var next = 0
+        while next < files.count || parsed != nil {
+            if cancel?.isSet == true { summary.cancelled = true; break }
+            let batch = Array(files[next..<min(next + batchSize, files.count)])
+            next += batch.count
+            let slots = ResultSlots(count: batch.count)
+            let group = DispatchGroup()
+            if !batch.isEmpty {
+                DispatchQueue.global().async(group: group) {
+                    DispatchQueue.concurrentPerform(iterations: batch.count) { i in
+                        if cancel?.isSet == true { return }
+                        slots.set(i, parse(batch[i]))
+                    }
+                }
+            }
+            if let previous = parsed { append(previous) }
+            group.wait()
+            parsed = batch.isEmpty ? nil : slots
+            if cancel?.isSet == true {
+                // Append nothing of a batch that was cut: the corpus stays consistent.
+                summary.cancelled = true
+                break
+            }
         }
         summary.seconds = Clock.now() - start
         return summary
