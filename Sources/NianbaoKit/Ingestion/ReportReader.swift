@@ -117,11 +117,13 @@ public enum ReportReader {
             }
             let text = clean(line.text)
             var candidate = text
-            if !candidate.contains("报告") && !candidate.contains("報告"), i + 1 < lines.count {
+            var hasReport = Bytes.contains(line.bytes, baogao) || Bytes.contains(line.bytes, baogaoTraditional)
+            if !hasReport, i + 1 < lines.count {
                 let next = clean(lines[i + 1].text)
-                if next.contains("报告") || next.contains("報告"), (candidate + next).count < 80 { candidate += next }
+                if Bytes.contains(lines[i + 1].bytes, baogao) || Bytes.contains(lines[i + 1].bytes, baogaoTraditional),
+                   (candidate + next).unicodeScalars.count < 80 { candidate += next; hasReport = true }
             }
-            guard candidate.contains("报告") || candidate.contains("報告"), candidate.contains("年"), candidate.count < 100 else { continue }
+            guard hasReport, candidate.utf8.contains(0xB4) /* 年 = E5 B9 B4 */, candidate.unicodeScalars.count < 100 else { continue }
             if let (org, year) = parseTitle(candidate) { return Title(org: org, year: year, line: line.number) }
         }
         return Title(org: nil, year: nil, line: nil)
@@ -154,6 +156,7 @@ public enum ReportReader {
     }
 
     static func clean(_ s: String) -> String {
+        guard s.utf8.contains(0x5B) else { return s.trimmingSpaces() }    // no '[': no Word markup
         var t = s
         while let r = t.firstRange(of: "[bookmark:"), let close = t[r.upperBound...].firstIndex(of: "]") {
             t.removeSubrange(r.lowerBound...close)
