@@ -9,14 +9,7 @@ enum AuditOutput {
         let order = Dictionary(uniqueKeysWithValues: session.selection.enumerated().map { (Int($1), $0) })
         let sorted = findings.sorted { (order[$0.row] ?? 0, $0.line ?? Int.max) < (order[$1.row] ?? 0, $1.line ?? Int.max) }
         if session.settings.format != .table && session.settings.format != .markdown {
-            let table = ResultTable(columns: ["file", "line", "org", "year", "rule", "column", "expected", "found", "kind", "message"],
-                                    rows: sorted.map { f in
-                [.string(corpus.files[f.row]), f.line.map { .int(Int64($0)) } ?? .null, corpus.value(.org, f.row),
-                 corpus.value(.year, f.row), .string(f.rule), f.column.map { .string($0) } ?? .null,
-                 f.expected.map { .string($0) } ?? .null, f.found.map { .string($0) } ?? .null,
-                 .string(f.kind.rawValue), .string(f.message)]
-            })
-            session.output.out(Renderer(format: session.settings.format, maxRows: Int.max).render(table))
+            session.output.out(Renderer(format: session.settings.format, maxRows: Int.max).render(records(sorted, corpus: corpus)))
             return
         }
         for f in sorted {
@@ -25,6 +18,21 @@ enum AuditOutput {
             session.output.out(TerminalSafe.escape("\(place): \(rule): \(f.message)"))
         }
         session.output.out(summary(result))
+    }
+
+    /// Findings as records: one row each, the columns `check | …` pipelines can name.
+    static func records(_ result: AuditResult, corpus: Corpus) -> ResultTable {
+        records(result.findings, corpus: corpus)
+    }
+
+    static func records(_ findings: [Finding], corpus: Corpus) -> ResultTable {
+        ResultTable(columns: ["file", "line", "org", "year", "rule", "column", "expected", "found", "kind", "message"],
+                    rows: findings.map { f in
+            [.string(corpus.files[f.row]), f.line.map { .int(Int64($0)) } ?? .null, corpus.value(.org, f.row),
+             corpus.value(.year, f.row), .string(f.rule), f.column.map { .string($0) } ?? .null,
+             f.expected.map { .string($0) } ?? .null, f.found.map { .string($0) } ?? .null,
+             .string(f.kind.rawValue), .string(f.message)]
+        })
     }
 
     static func summary(_ r: AuditResult) -> String {

@@ -29,6 +29,9 @@ public struct Evaluator {
     public let corpus: Corpus
     public let cancel: CancellationFlag?
 
+    /// When the rows are not reports (the findings of `check | …`): how a row is listed.
+    public var rowTable: (([Int32]) -> ResultTable)?
+
     public init(corpus: Corpus, cancel: CancellationFlag? = nil) {
         self.corpus = corpus
         self.cancel = cancel
@@ -540,11 +543,15 @@ public struct Evaluator {
 
     func select(_ rows: [Int32], _ columns: [NamedExpr]) -> ResultTable {
         let fns = columns.map { compile($0.expr) }
+        if rowTable != nil {
+            return ResultTable(columns: columns.map(\.name), rows: rows.map { r in fns.map { $0(Int(r)) } })
+        }
         let out = rows.map { r in [Value.string(corpus.name(Int(r)))] + fns.map { $0(Int(r)) } }
         return ResultTable(columns: ["report"] + columns.map(\.name), rows: out)
     }
 
     public func reportsTable(_ rows: [Int32]) -> ResultTable {
+        if let rowTable { return rowTable(rows) }
         let out: [[Value]] = rows.map { r32 in
             let r = Int(r32)
             return [.string(corpus.name(r)), corpus.value(.org, r), corpus.value(.year, r),

@@ -78,8 +78,8 @@ public enum Commands {
                     details: "NAME must not be a field, attribute or command name. Redefining a name replaces it.",
                     example: "let refused = s3.withheld.total + s3.rejected.total", arguments: .expression, writesFiles: false, run: letBinding),
         CommandSpec(name: "check", syntax: "check [RULE ...] [--strict]", summary: "run consistency rules over the selection",
-                    details: "One line per finding, FILE:LINE: RULE[column]: what is wrong, then a summary. RULE is a rule id (explain s3.balance), a reader finding (read.extra-cells) or 'read' for all of those. Advisory rules are listed but not counted as violations. --strict (or nianbao --strict) makes the exit status 3 when anything is found. With 'set format csv|json|jsonl' findings are records. The attribute 'violations' counts findings per report: filter violations > 0.",
-                    example: "check s3.balance s3.outcomes", arguments: .rules, writesFiles: false, run: check),
+                    details: "One line per finding, FILE:LINE: RULE[column]: what is wrong, then a summary. RULE is a rule id (explain s3.balance), a reader finding (read.extra-cells) or 'read' for all of those. Advisory rules are listed but not counted as violations. --strict (or nianbao --strict) makes the exit status 3 when anything is found. With 'set format csv|json|jsonl' findings are records. The attribute 'violations' counts findings per report: filter violations > 0. Piped, the findings become rows with the columns file, line, org, year, rule, column, expected, found, kind, message: check | group rule count.",
+                    example: "check | group rule count", arguments: .rules, writesFiles: false, run: check),
         CommandSpec(name: "export", syntax: "export FORMAT PATH", summary: "write the selection (csv, json, jsonl, tsv, markdown) atomically",
                     details: "One record per report with every field id (null where blank or absent), its attributes and, in JSON, its warnings. Also the last stage of a pipeline, writing that pipeline's result. The file is written to a temporary file and renamed, so a failed export leaves nothing behind.",
                     example: "export json /tmp/nianbao-example.json", arguments: .exportFormat, writesFiles: true, run: export),
@@ -431,8 +431,28 @@ public enum Commands {
     }
 
     static func check(_ s: Session, _ inv: CommandInvocation, _ origin: Origin) throws(Diagnostic) -> ExecutionResult {
+        // `check … | stage …`: the findings become rows for the rest of the pipeline.
+        if let bar = firstTopLevelBar(inv.statement.text) {
+            let head = try CommandInvocation(Statement(text: String(inv.statement.text.prefix(bar)).trimmingTrailingSpaces(),
+                                                       line: inv.statement.line, column: inv.statement.column))
+            let (rules, _) = try checkArguments(head)
+            let span = inv.statement.span(offset: bar + 1, length: 1)
+            let rest = Statement(text: String(inv.statement.text.dropFirst(bar + 1)), line: span.line, column: span.column)
+            return try pipeFindings(s, Audit(corpus: s.corpus).run(s.selection, rules: rules, cancel: s.cancel), into: rest)
+        }
+        let (rules, strictFlag) = try checkArguments(inv)
+        let strict = strictFlag || s.settings.strict
+        let audit = Audit(corpus: s.corpus)
+        let result = audit.run(s.selection, rules: rules, cancel: s.cancel)
+        AuditOutput.print(result, corpus: s.corpus, session: s)
+        let found = !result.violations.isEmpty || !result.structural.isEmpty
+        s.noteViolations(found && strict)
+        return .ok
+    }
+
+    static func checkArguments(_ inv: CommandInvocation) throws(Diagnostic) -> (Set<String>?, Bool) {
         var rules: Set<String>?
-        var strict = s.settings.strict
+        var strict = false
         for (k, w) in inv.words.enumerated() {
             if w.text == "--strict" { strict = true; continue }
             guard Audit.ruleIDs.contains(w.text) else {
@@ -442,11 +462,35 @@ public enum Commands {
             }
             rules = (rules ?? []).union([w.text])
         }
-        let audit = Audit(corpus: s.corpus)
-        let result = audit.run(s.selection, rules: rules, cancel: s.cancel)
-        AuditOutput.print(result, corpus: s.corpus, session: s)
-        let found = !result.violations.isEmpty || !result.structural.isEmpty
-        s.noteViolations(found && strict)
+        return (rules, strict)
+    }
+
+    /// The offset of the first `|` outside quotes.
+    static func firstTopLevelBar(_ text: String) -> Int? {
+        var quote: Character?
+        for (i, c) in text.enumerated() {
+            if let q = quote { if c == q { quote = nil }; continue }
+            if c == "\"" || c == "'" { quote = c }
+            if c == "|" { return i }
+        }
+        return nil
+    }
+
+    /// Runs a pipeline whose rows are findings, with their columns as names:
+    /// `check | group rule count`, `check | filter kind = "violation" | group org count`.
+    static func pipeFindings(_ s: Session, _ result: AuditResult, into statement: Statement) throws(Diagnostic) -> ExecutionResult {
+        let table = AuditOutput.records(result, corpus: s.corpus)
+        var columns: [String: [Value]] = [:]
+        for (k, name) in table.columns.enumerated() { columns[name] = table.rows.map { $0[k] } }
+        let scope = FindingsScope(columns: columns, order: table.columns)
+        var parser = try Parser(statement, scope: scope)
+        let pipeline = try parser.parsePipeline()
+        var evaluator = Evaluator(corpus: s.corpus, cancel: s.cancel)
+        evaluator.rowTable = { rows in ResultTable(columns: table.columns, rows: rows.map { table.rows[Int($0)] }) }
+        switch try evaluator.run(pipeline, on: Array(0..<Int32(table.rows.count))) {
+        case .selection(let rows): s.output.out(s.renderer.render(evaluator.reportsTable(rows)))
+        case .table(let t): s.output.out(s.renderer.render(t))
+        }
         return .ok
     }
 
@@ -474,6 +518,18 @@ public enum Commands {
         s.output.out(lines.joined(separator: "\n"))
         return .ok
     }
+}
+
+/// The names of a findings pipeline: the columns of `check`'s records.
+struct FindingsScope: NameScope {
+    let columns: [String: [Value]]
+    let order: [String]
+
+    func resolve(_ name: String) -> Operand? {
+        columns[name].map { .column(name, $0) }
+    }
+
+    var allNames: [String] { order }
 }
 
 /// The names a query can use in this session.
