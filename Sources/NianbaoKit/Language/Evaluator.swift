@@ -465,6 +465,78 @@ public struct Evaluator {
             if c != 0 { return descending ? c > 0 : c < 0 }
             return a < b
         }
+        // A small limit keeps a short sorted buffer (O(n log limit)); otherwise sort all.
+        if limit >= values.count / 8 {
+            return Array(values.indices.sorted(by: before).prefix(limit))
+        }
+        var best: [Int] = []
+        best.reserveCapacity(limit + 1)
+        for i in values.indices {
+            if best.count == limit, let last = best.last, !before(i, last) { continue }
+            var lo = 0, hi = best.count
+            while lo < hi { let mid = (lo + hi) / 2; if before(best[mid], i) { lo = mid + 1 } else { hi = mid } }
+            best.insert(i, at: lo)
+            if best.count > limit { best.removeLast() }
+        }
+        return best
+    }
+
+    /// The column a sort key names: the whole name, or an aggregate of it (`sort s3.new.total`
+    /// finds `sum s3.new.total`); the last column when none is named.
+    static func column(named key: SortKey, in columns: [String]) throws(Diagnostic) -> Int {
+        guard case .named(let e, let span) = key else { return columns.count - 1 }
+        if let i = columns.firstIndex(of: e.name) { return i }
+        if let i = columns.firstIndex(where: { $0.hasSuffix(" " + e.name) }) { return i }
+        throw Diagnostic("no column '\(e.name)' in the result; its columns are: " + columns.joined(separator: ", "), at: span)
+    }
+
+    /// Total order for sorting: nulls last, then numbers, then strings.
+    static func orderCompare(_ x: Value, _ y: Value) -> Int? {
+        switch (x.isNull, y.isNull) {
+        case (true, true): return 0
+        case (true, false): return 1
+        case (false, true): return -1
+        default: return compare(x, y)
+        }
+    }
+
+    // MARK: Sort and select
+
+    func sort(_ rows: [Int32], by e: Expr, descending: Bool) -> [Int32] {
+        let f = compile(e)
+        let keyed = rows.map { (row: $0, key: f(Int($0))) }
+        let sorted = keyed.enumerated().sorted { a, b in
+            let (x, y) = (a.element.key, b.element.key)
+            if x.isNull != y.isNull { return !x.isNull }           // nulls last either way
+            let c = Evaluator.compare(x, y) ?? 0
+            if c != 0 { return descending ? c > 0 : c < 0 }
+            return a.offset < b.offset
+        }
+        return sorted.map(\.element.row)
+    }
+
+    func sort(_ table: ResultTable, key: SortKey, descending: Bool, limit: Int? = nil) throws(Diagnostic) -> ResultTable {
+        let column = try Evaluator.column(named: key, in: table.columns)
+        var t = table
+        let values = table.rows.map { $0[column] }
+        let order = Evaluator.topIndices(values, descending: descending, limit: limit ?? values.count)
+        t.rows = order.map { table.rows[$0] }
+        return t
+    }
+
+    /// Positions of the first `limit` values in sort order (nulls last, ties by position).
+    static func topIndices(_ values: [Value], descending: Bool, limit: Int) -> [Int] {
+        func before(_ a: Int, _ b: Int) -> Bool {
+            let (x, y) = (values[a], values[b])
+            if x.isNull != y.isNull { return !x.isNull }
+            let c = compare(x, y) ?? 0
+            if c != 0 { return descending ? c > 0 : c < 0 }
+            return a < b
+        }
+        // A small limit keeps a short sorted buffer (O(n log limit)); otherwise sort all.
+        if limit >= values.count / 8 {
+            return Array(values.indices.sorted(by: before).prefix(limit))
+        }
         var best: [Int] = []
         best.reserveCapacity(limit + 1)
         for i in values.indices {
