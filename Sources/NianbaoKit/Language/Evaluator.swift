@@ -469,6 +469,10 @@ public struct Evaluator {
         if limit >= values.count / 8 {
             return Array(values.indices.sorted(by: before).prefix(limit))
         }
+        // A small limit keeps a short sorted buffer (O(n log limit)); otherwise sort all.
+        if limit >= values.count / 8 {
+            return Array(values.indices.sorted(by: before).prefix(limit))
+        }
         var best: [Int] = []
         best.reserveCapacity(limit + 1)
         for i in values.indices {
@@ -537,6 +541,10 @@ public struct Evaluator {
         if limit >= values.count / 8 {
             return Array(values.indices.sorted(by: before).prefix(limit))
         }
+        // A small limit keeps a short sorted buffer (O(n log limit)); otherwise sort all.
+        if limit >= values.count / 8 {
+            return Array(values.indices.sorted(by: before).prefix(limit))
+        }
         var best: [Int] = []
         best.reserveCapacity(limit + 1)
         for i in values.indices {
@@ -586,30 +594,8 @@ public struct Evaluator {
     func sort(_ table: ResultTable, key: SortKey, descending: Bool, limit: Int? = nil) throws(Diagnostic) -> ResultTable {
         let column = try Evaluator.column(named: key, in: table.columns)
         var t = table
-        func before(_ a: (Int, [Value]), _ b: (Int, [Value])) -> Bool {
-            let (x, y) = (a.1[column], b.1[column])
-            if x.isNull != y.isNull { return !x.isNull }
-            let c = Evaluator.compare(x, y) ?? 0
-            if c != 0 { return descending ? c > 0 : c < 0 }
-            return a.0 < b.0
-        }
-        let indexed = t.rows.enumerated().map { ($0.offset, $0.element) }
-        if let limit, limit < indexed.count / 8 {
-            // Keep the best `limit` rows in a small sorted buffer: O(n log limit).
-            var best: [(Int, [Value])] = []
-            best.reserveCapacity(limit + 1)
-            for row in indexed {
-                if best.count == limit, let last = best.last, !before(row, last) { continue }
-                var lo = 0, hi = best.count
-                while lo < hi { let mid = (lo + hi) / 2; if before(best[mid], row) { lo = mid + 1 } else { hi = mid } }
-                best.insert(row, at: lo)
-                if best.count > limit { best.removeLast() }
-            }
-            t.rows = best.map(\.1)
-            return t
-        }
-        t.rows = indexed.sorted(by: before).map(\.1)
-        if let limit { t.rows = Array(t.rows.prefix(limit)) }
+        let values = table.rows.map { $0[column] }
+        t.rows = Evaluator.topIndices(values, descending: descending, limit: limit ?? values.count).map { table.rows[$0] }
         return t
     }
 
