@@ -37,7 +37,7 @@ final class Shell {
                 fputs("^C\n", nb_stdout())
             case .line(let line):
                 buffer += buffer.isEmpty ? line : "\n" + line
-                if buffer.trimmingCharactersSpaces().isEmpty { buffer = ""; continue }
+                if buffer.trimmingSpaces().isEmpty { buffer = ""; continue }
                 if !StatementSplitter.isComplete(buffer) { continue }
                 editor.remember(buffer)
                 session.terminalWidth = TerminalInfo.width()
@@ -51,11 +51,5 @@ final class Shell {
                 }
             }
         }
-    }
-}
-
-extension String {
-    func trimmingCharactersSpaces() -> String {
-        String(drop(while: { $0 == " " || $0 == "\t" }).reversed().drop(while: { $0 == " " || $0 == "\t" }).reversed())
     }
 }

@@ -413,7 +413,7 @@ enum NarrativeNumbers {
 
 extension String {
     /// Trims spaces, tabs, NBSP and the ideographic space.
-    func trimmingSpaces() -> String {
+    public func trimmingSpaces() -> String {
         let isSpace: (Character) -> Bool = { $0 == " " || $0 == "\t" || $0 == "\u{3000}" || $0 == "\u{A0}" || $0 == "\r" }
         var s = Substring(self)
         while let f = s.first, isSpace(f) { s = s.dropFirst() }
