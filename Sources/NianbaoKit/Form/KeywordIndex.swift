@@ -141,6 +141,14 @@ public final class KeywordIndex: Sendable {
 }
 
 extension LabelFolding {
+    /// `traditionalToSimplified` as a flat table over U+4E00…U+9FFF (0: no mapping), so the
+    /// hot path does an index, not a hash, per character.
+    static let simplifiedTable: [UInt32] = {
+        var table = [UInt32](repeating: 0, count: 0x9FFF - 0x4E00 + 1)
+        for (t, s) in traditionalToSimplified where t >= 0x4E00 && t <= 0x9FFF { table[Int(t - 0x4E00)] = s }
+        return table
+    }()
+
     /// `fold` straight from UTF-8 bytes, for the reader's hot path; the same result.
     public static func foldBytes(_ s: ArraySlice<UInt8>) -> [UInt8] {
         var out: [UInt8] = []
@@ -187,7 +195,7 @@ extension LabelFolding {
             case 0x2215:
                 out.append(0x2F)
             default:
-                if scalar >= 0x4E00 && scalar <= 0x9FFF, let simple = traditionalToSimplified[scalar] {
+                if scalar >= 0x4E00 && scalar <= 0x9FFF, case let simple = simplifiedTable[Int(scalar - 0x4E00)], simple != 0 {
                     appendUTF8(simple, to: &out)
                     // Taiwan wording (資訊, 檔案) is rare; let the careful path handle it.
                     if simple == 0x8BAF || simple == 0x6863 { return Array(fold(String(decoding: s, as: UTF8.self)).utf8) }
