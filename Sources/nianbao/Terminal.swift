@@ -64,8 +64,14 @@ final class StandardOutput: SessionOutput {
 
 /// A one-line progress bar on standard error, drawn only when a load takes a moment.
 final class ProgressBar {
-    private let start = Clock.now()
+    private var start = Clock.now()
     private var drawn = false
+
+    /// A new load: time and rate count from now.
+    func reset() {
+        start = Clock.now()
+        drawn = false
+    }
 
     func update(done: Int, total: Int) {
         let elapsed = Clock.now() - start

@@ -111,9 +111,14 @@ func runMain() -> Int32 {
     if paths.isEmpty && !batch, let sample = sampleCorpus() { paths = [sample] }
     if options.safe { session.safePaths = paths + options.scripts.filter { $0 != "-" } }
 
+    let bar = ProgressBar()
+    if TerminalInfo.stderrIsTerminal {
+        session.progress = { bar.update(done: $0, total: $1) }
+        session.loadStarted = { bar.reset() }
+        session.loadFinished = { bar.finish() }
+    }
     if !paths.isEmpty {
-        let bar = ProgressBar()
-        if TerminalInfo.stderrIsTerminal { session.progress = { bar.update(done: $0, total: $1) } }
+        bar.reset()
         let summary = Loader.load(paths, into: session.corpus, cancel: interruptFlag, progress: session.progress)
         bar.finish()
         for f in summary.failures { output.err("warning: \(TerminalSafe.escape(f.file)): \(TerminalSafe.escape(f.message))") }

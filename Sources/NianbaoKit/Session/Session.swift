@@ -52,6 +52,9 @@ public final class Session {
     public var safePaths: [String]?
     /// Called while loading, with (done, total); the shell draws a progress bar.
     public var progress: ((Int, Int) -> Void)?
+    /// Called before and after each load, so a progress bar can start and clear itself.
+    public var loadStarted: (() -> Void)?
+    public var loadFinished: (() -> Void)?
     /// Columns to fit wide tables into (the shell sets it from the terminal).
     public var terminalWidth = 120
 
@@ -192,7 +195,9 @@ public final class Session {
     /// Loads paths into the corpus and prints the one-line summary.
     @discardableResult
     public func load(_ paths: [String]) -> LoadSummary {
+        loadStarted?()
         let summary = Loader.load(paths, into: corpus, cancel: cancel, progress: progress)
+        loadFinished?()
         if summary.reports > 0 { corpusChanged() }
         for f in summary.failures {
             output.err("warning: \(TerminalSafe.escape(f.file)): \(TerminalSafe.escape(f.message))")
