@@ -67,7 +67,7 @@ public struct Audit {
             if wants("meta.period") { period(r, &result) }
             if wants("meta.deadline") { deadline(r, &result) }
         }
-        if wants("xyear.carry") || wants("xyear.stock") { crossYear(rows, wants: wants, &result) }
+        if wants("xyear.carry") || wants("xyear.stock") || wants("xyear.reuse") { crossYear(rows, wants: wants, &result) }
         return result
     }
 
@@ -294,6 +294,17 @@ public struct Audit {
                                                        expected: String(b), found: String(a),
                                                        message: "上年结转 \(a) ≠ 结转下年度 \(b) in \(lastName)", kind: .violation))
                     }
+                }
+            }
+            if wants("xyear.reuse") {
+                let now = corpus.narrativeFingerprints[r], before = Set(corpus.narrativeFingerprints[last])
+                let same = now.filter { before.contains($0) }.count
+                if now.count >= 4, same * 2 > now.count {
+                    let percent = same * 100 / now.count
+                    result.findings.append(Finding(row: r, rule: "xyear.reuse", column: nil, line: corpus.sectionLines[r][1],
+                                                   expected: "≤ 50%", found: "\(percent)%",
+                                                   message: "\(percent)% of narrative sentences (\(same) of \(now.count)) as in \(lastName)",
+                                                   kind: .advisory))
                 }
             }
             if wants("xyear.stock"), corpus.formats[r] == .v2021, corpus.formats[last] == .v2021 {

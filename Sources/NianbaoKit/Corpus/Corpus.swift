@@ -46,6 +46,7 @@ public final class Corpus: @unchecked Sendable {
     public private(set) var signed: [ReportDate?] = []
     public private(set) var statedNumbers: [[StatedNumber]] = []
     public private(set) var mentionsProcessingFee: [Bool] = []
+    public private(set) var narrativeFingerprints: [[UInt64]] = []
     public private(set) var sectionLines: [[Int: Int]] = []
 
     /// Count fields: one array per field (`Int64.min` = null); amount fields use `amounts`.
@@ -92,6 +93,7 @@ public final class Corpus: @unchecked Sendable {
         signed.append(report.signed)
         statedNumbers.append(report.statedNumbers)
         mentionsProcessingFee.append(report.mentionsProcessingFee)
+        narrativeFingerprints.append(report.narrativeFingerprints)
         sectionLines.append(report.sectionLines)
         for i in 0..<Corpus.isAmount.count {
             let reading = report.cells[i]

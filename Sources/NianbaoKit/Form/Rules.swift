@@ -76,6 +76,11 @@ public enum FormRules {
                  explanation: "2021 format in both years: last year's 现行有效件数 plus this year's 本年制发件数 minus 本年废止件数 equals this year's 现行有效件数, for 规章 and 行政规范性文件.",
                  example: "s2.normative.in_force (2021) + s2.normative.issued (2022) − s2.normative.repealed (2022) = s2.normative.in_force (2022)",
                  severity: .advisory, reads: ["s2.rules", "s2.normative"]),
+        FormRule(id: "xyear.reuse", title: "narrative copied from last year's report",
+                 formWording: nil,
+                 explanation: "When two consecutive years of one body are loaded: the share of this year's narrative sentences (eight characters or more, digits ignored) that stand word for word in last year's report. Above 50% it is reported; assessors deduct points for it.",
+                 example: "63% of narrative sentences (19 of 30) as in last year's report",
+                 severity: .advisory, reads: []),
     ]
 
     public static func rule(_ id: String) -> FormRule? { all.first { $0.id == id } }

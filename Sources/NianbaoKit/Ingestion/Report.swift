@@ -90,6 +90,8 @@ public struct Report: Sendable {
     public var statedNumbers: [StatedNumber]
     /// Whether section 六 mentions 信息处理费.
     public var mentionsProcessingFee: Bool
+    /// Sorted hashes of the narrative's sentences (digits ignored), for `xyear.reuse`.
+    public var narrativeFingerprints: [UInt64]
 
     public func value(_ field: Field) -> FieldReading { cells[field.index] }
 }

@@ -37,6 +37,7 @@ public enum ReportReader {
         var period: ReportPeriod?
         var stated: [StatedNumber] = []
         var mentionsFee = false
+        var fingerprints: [UInt64] = []
 
         // Text before the first heading and narrative sections: period and stated numbers.
         let firstHeading = headings.first?.index ?? lines.count
@@ -62,8 +63,10 @@ public enum ReportReader {
             case 6:
                 for l in body where Bytes.contains(l.bytes, Array("信息处理费".utf8)) { mentionsFee = true }
                 scanNarrative(body, period: &period, stated: &stated)
+                SentenceFingerprints.add(body, into: &fingerprints)
             default:
                 scanNarrative(body, period: &period, stated: &stated)
+                SentenceFingerprints.add(body, into: &fingerprints)
             }
         }
 
@@ -90,7 +93,8 @@ public enum ReportReader {
                       encoding: encoding, cells: sink.cells, warnings: sink.warnings,
                       sectionLines: sectionLines, period: period,
                       signed: findSignature(lines), statedNumbers: stated,
-                      mentionsProcessingFee: mentionsFee)
+                      mentionsProcessingFee: mentionsFee,
+                      narrativeFingerprints: Array(Set(fingerprints)).sorted())
     }
 
     static func numeral(_ n: Int) -> String { Form.standard.section(n)?.numeral ?? String(n) }
@@ -310,6 +314,38 @@ public enum ReportReader {
             if let d = DateScanner.dates(in: text).first?.date, d.year > 0 { return d }
         }
         return nil
+    }
+}
+
+/// Fingerprints of narrative sentences, for `xyear.reuse`: a hash of each sentence of at least
+/// eight characters, with digits left out so that only a changed year or count does not make
+/// a copied sentence new.
+enum SentenceFingerprints {
+    static func add(_ lines: ArraySlice<SourceLine>, into out: inout [UInt64]) {
+        for line in lines {
+            var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+            var length = 0
+            let b = line.bytes
+            var i = b.startIndex
+            func end() {
+                if length >= 24 { out.append(hash) }
+                hash = 0xcbf2_9ce4_8422_2325
+                length = 0
+            }
+            while i < b.endIndex {
+                let c = b[i]
+                // 。！？； end a sentence (E3 80 82, EF BC 81, EF BC 9F, EF BC 9B).
+                if c == 0xE3, i + 2 < b.endIndex, b[i + 1] == 0x80, b[i + 2] == 0x82 { end(); i += 3; continue }
+                if c == 0xEF, i + 2 < b.endIndex, b[i + 1] == 0xBC, b[i + 2] == 0x81 || b[i + 2] == 0x9F || b[i + 2] == 0x9B {
+                    end(); i += 3; continue
+                }
+                if (c >= 0x30 && c <= 0x39) || c == 0x20 || c == 0x09 { i += 1; continue }
+                hash = (hash ^ UInt64(c)) &* 0x100_0000_01b3
+                length += 1
+                i += 1
+            }
+            end()
+        }
     }
 }
 
