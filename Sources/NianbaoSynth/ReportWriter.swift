@@ -43,6 +43,7 @@ struct ReportWriter {
     private var spaceInHeader = false
     private var repeatedTitle = false
     private var extraRow = false
+    private var section4Rows = false
 
     init(version: FormVersion, layout: SynthLayout, rng: SeededRandom, truth: [String: Value], blankMark: [String: String]) {
         self.version = version
@@ -63,6 +64,7 @@ struct ReportWriter {
         spaceInHeader = chance(0.2)
         repeatedTitle = chance(0.15)
         extraRow = chance(0.1)
+        section4Rows = chance(0.2)
     }
 
     private mutating func chance(_ p: Double) -> Bool { Double.random(in: 0..<1, using: &rng) < p }
@@ -270,6 +272,14 @@ struct ReportWriter {
 
     mutating func section4() -> PrintedTable {
         let cols = ["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"]
+        if section4Rows {
+            // Some reports print one row per group instead of one row of fifteen.
+            let labels = ["行政复议", "行政诉讼（未经复议直接起诉）", "行政诉讼（复议后起诉）"]
+            let rows = form.s4Groups.enumerated().map { k, g in
+                PrintedRow(group: nil, label: label(labels[k]), cells: form.s4Columns.map { number("s4.\(g.id).\($0.id)") })
+            }
+            return PrintedTable(header: [["类别"] + cols], rows: rows, htmlHeader: [[("类别", 1, 1)] + cols.map { ($0, 1, 1) }])
+        }
         var cells: [String] = []
         for g in form.s4Groups { for c in form.s4Columns { cells.append(number("s4.\(g.id).\(c.id)")) } }
         let header = [["行政复议", "行政诉讼"], cols + ["未经复议直接起诉", "复议后起诉"], cols + cols]

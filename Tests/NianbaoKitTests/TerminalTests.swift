@@ -107,7 +107,7 @@ final class PTYProcess {
 
     /// Reads until `marker` appears in the output after `from`, or the timeout passes.
     @discardableResult
-    func wait(for marker: String, after from: Int = 0, timeout: Double = 10) -> Bool {
+    func wait(for marker: String, after from: Int = 0, timeout: Double = 30) -> Bool {
         let deadline = Clock.now() + timeout
         while Clock.now() < deadline {
             if screen.dropFirst(from).contains(marker) { return true }
@@ -125,7 +125,7 @@ final class PTYProcess {
     }
 
     /// Waits for the process to end; its exit status.
-    func exitStatus(timeout: Double = 10) -> Int32? {
+    func exitStatus(timeout: Double = 30) -> Int32? {
         let deadline = Clock.now() + timeout
         var status: Int32 = 0
         while Clock.now() < deadline {

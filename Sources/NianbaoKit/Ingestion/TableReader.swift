@@ -572,36 +572,66 @@ struct Section2Reader: RowReader {
 // MARK: - Section 4
 
 /// Reads 政府信息公开行政复议、行政诉讼情况: 15 numbers under a two-level header.
+/// Reads 政府信息公开行政复议、行政诉讼情况: normally one row of 15 numbers under a two-level
+/// header; some reports print three rows instead, one per group (行政复议, 未经复议直接起诉,
+/// 复议后起诉), each with its five results.
 enum Section4Reader {
+    /// Values after one text cell, and the group that cell names (if any).
+    struct Segment { var group: Int?; var line: Int; var values: [PendingValue] = [] }
+
+    static let groupIDs: [[Int]] = Form.standard.s4Groups.map { Keywords.index.ids($0.keywords) }
+
     static func read(_ tokens: [CellToken], into sink: inout ReadingSink) {
         let form = Form.standard
-        var values: [PendingValue] = []
+        var segments = [Segment(group: nil, line: 0)]
         var sawHeader = false
         var lastLabelLine = 0
-        var strays: [PendingValue] = []
         for token in tokens {
             guard case .cell(let cell) = token else { continue }
             let value = CellClassifier.classify(cell.bytes)
             if value.isValue {
-                values.append(PendingValue(cell: cell, value: value))
-            } else {
-                let isHeader = Keywords.index.scan(LabelFolding.foldBytes(cell.bytes)).containsAny(Keywords.s4Labels)
-                if isHeader { sawHeader = true; lastLabelLine = cell.line }
-                // Values before a header cell were spacers of the header, not data.
-                strays.append(contentsOf: TableText.numbers(values))
-                values = []
+                segments[segments.count - 1].values.append(PendingValue(cell: cell, value: value))
+                continue
             }
+            let hits = Keywords.index.scan(LabelFolding.foldBytes(cell.bytes))
+            if hits.containsAny(Keywords.s4Labels) { sawHeader = true; lastLabelLine = cell.line }
+            // The last group named wins: 行政诉讼 · 未经复议直接起诉 is suit_direct.
+            let group = groupIDs.indices.last { hits.containsAny(groupIDs[$0]) }
+            segments.append(Segment(group: group, line: cell.line))
         }
-        let expected = form.s4Groups.count * form.s4Columns.count
-        for s in strays {
-            sink.warn(.strayNumber, s.cell.line, "section 四: number \(s.cell.text) inside the header not read")
+        let width = form.s4Columns.count
+        let expected = form.s4Groups.count * width
+        let fields = Keywords.s4Fields
+
+        // Three labelled rows of five: place each by its label.
+        var rows = segments.filter { $0.group != nil }
+        for i in rows.indices { TableText.trimSpacers(&rows[i].values, to: width) }
+        // (A header's group cell followed by empty spacer cells is not a row: it needs a number.)
+        let labelled = rows.filter { $0.values.count == width && !TableText.numbers($0.values).isEmpty }
+        if !labelled.isEmpty && segments.last.map({ $0.values.count < expected }) == true {
+            var placed = Set<Int>()
+            for row in labelled where !placed.contains(row.group!) {
+                placed.insert(row.group!)
+                for k in 0..<width { sink.place(fields[row.group! * width + k], row.values[k].cell, row.values[k].value) }
+            }
+            for segment in segments where !(segment.group.map(placed.contains) ?? false) && !TableText.numbers(segment.values).isEmpty {
+                sink.warn(.unplaced, segment.line, "section 四: values not placed: \(TableText.describe(segment.values))")
+            }
+            return
+        }
+
+        // One row of fifteen after the header; numbers before the last header cell were in it.
+        var values = segments.last!.values
+        for segment in segments.dropLast() {
+            for s in TableText.numbers(segment.values) {
+                sink.warn(.strayNumber, s.cell.line, "section 四: number \(s.cell.text) inside the header not read")
+            }
         }
         TableText.trimSpacers(&values, to: expected)
         guard !values.isEmpty else {
             if sawHeader { sink.warn(.unplaced, lastLabelLine, "section 四: the table has no values") }
             return
         }
-        let fields = Keywords.s4Fields
         if values.count == expected {
             for k in 0..<values.count { sink.place(fields[k], values[k].cell, values[k].value) }
             return
