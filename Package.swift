@@ -50,6 +50,7 @@ let package = Package(
         .testTarget(
             name: "NianbaoKitTests",
             dependencies: ["NianbaoKit", "NianbaoSynth"],
+            exclude: ["FuzzRegressions"],
             resources: [.copy("Transcripts")]
         ),
     ]

@@ -45,7 +45,7 @@ final class LineEditor: LineReader {
         nb_history_setunique(history, 1)
         activeEditor = self
 
-        "emacs".withWideCString { nb_el_set_editor(el, $0) }
+        _ = "emacs".withWideCString { nb_el_set_editor(el, $0) }
         nb_el_set_history(el, history)
         nb_el_set_prompt(el) { _ in
             activeEditor?.prompt.withUnsafeMutableBufferPointer { $0.baseAddress }

@@ -193,7 +193,7 @@ public enum Teaching {
             }
             for (group, rows, cols) in groups {
                 var table = ResultTable(columns: ["\(group) 信息内容"] + cols.map(\.label), rows: [])
-                if let rowLine { table.columns.append("line") }
+                if rowLine != nil { table.columns.append("line") }
                 for row in rows {
                     var cells: [Value] = [.string(row.label)]
                     for c in cols {
@@ -208,7 +208,7 @@ public enum Teaching {
         }
         if section == nil || section == 3 {
             var table = ResultTable(columns: ["申请人情况"] + form.s3Columns.map(\.label), rows: [])
-            if let rowLine { table.columns.append("line") }
+            if rowLine != nil { table.columns.append("line") }
             var lastGroup: String?
             func appendRow(_ label: String, _ rowID: String) {
                 var cells: [Value] = [.string(label)]
@@ -232,7 +232,7 @@ public enum Teaching {
         }
         if section == nil || section == 4 {
             var table = ResultTable(columns: [""] + form.s4Columns.map(\.label), rows: [])
-            if let rowLine { table.columns.append("line") }
+            if rowLine != nil { table.columns.append("line") }
             for g in form.s4Groups {
                 var cells: [Value] = [.string(g.label)]
                 for c in form.s4Columns { cells.append(.string(cell(form.field(section: 4, row: g.id, column: c.id)!))) }
