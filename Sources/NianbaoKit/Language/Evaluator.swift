@@ -504,15 +504,8 @@ public struct Evaluator {
 
     func sort(_ rows: [Int32], by e: Expr, descending: Bool) -> [Int32] {
         let f = compile(e)
-        let keyed = rows.map { (row: $0, key: f(Int($0))) }
-        let sorted = keyed.enumerated().sorted { a, b in
-            let (x, y) = (a.element.key, b.element.key)
-            if x.isNull != y.isNull { return !x.isNull }           // nulls last either way
-            let c = Evaluator.compare(x, y) ?? 0
-            if c != 0 { return descending ? c > 0 : c < 0 }
-            return a.offset < b.offset
-        }
-        return sorted.map(\.element.row)
+        let keys = rows.map { f(Int($0)) }
+        return Evaluator.topIndices(keys, descending: descending, limit: keys.count).map { rows[$0] }
     }
 
     func sort(_ table: ResultTable, key: SortKey, descending: Bool, limit: Int? = nil) throws(Diagnostic) -> ResultTable {

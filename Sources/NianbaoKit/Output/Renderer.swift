@@ -61,6 +61,17 @@ public struct Renderer {
             && s.allSatisfy { $0.isNumber || $0 == "." || $0 == "-" || $0 == "!" || $0 == "/" })
     }
 
+    /// Columns whose every non-null cell is a number (or, with `numericText`, reads as one).
+    static func rightAligned(_ rows: ArraySlice<[Value]>, columns: Int, numericText: Bool) -> [Bool] {
+        var numeric = Array(repeating: true, count: columns)
+        for row in rows {
+            for (i, v) in row.enumerated() where !v.isNull && !isNumeric(v) && !(numericText && looksNumeric(v)) {
+                numeric[i] = false
+            }
+        }
+        return numeric
+    }
+
     static func isNumeric(_ v: Value) -> Bool {
         switch v {
         case .int, .double: return true
@@ -81,10 +92,7 @@ public struct Renderer {
         let (rows, omitted) = limited(table)
         let headers = table.columns.map { TerminalSafe.escape($0) }
         let cells = rows.map { $0.map(Renderer.text) }
-        var numeric = Array(repeating: true, count: headers.count)
-        for row in rows {
-            for (i, v) in row.enumerated() where !v.isNull && !Renderer.isNumeric(v) && !Renderer.looksNumeric(v) { numeric[i] = false }
-        }
+        let numeric = Renderer.rightAligned(rows, columns: headers.count, numericText: true)
         var widths = headers.map(DisplayWidth.of)
         for row in cells {
             for (i, c) in row.enumerated() { widths[i] = max(widths[i], DisplayWidth.of(c)) }
@@ -144,10 +152,7 @@ public struct Renderer {
     func renderMarkdown(_ table: ResultTable) -> String {
         let (rows, omitted) = limited(table)
         func esc(_ s: String) -> String { s.replacing("|", with: "\\|") }
-        var numeric = Array(repeating: true, count: table.columns.count)
-        for row in rows {
-            for (i, v) in row.enumerated() where !v.isNull && !Renderer.isNumeric(v) { numeric[i] = false }
-        }
+        let numeric = Renderer.rightAligned(rows, columns: table.columns.count, numericText: false)
         var out = ["| " + table.columns.map { esc(TerminalSafe.escape($0)) }.joined(separator: " | ") + " |"]
         out.append("|" + numeric.map { $0 ? " ---: " : " --- " }.joined(separator: "|") + "|")
         for row in rows { out.append("| " + row.map { esc(Renderer.text($0)) }.joined(separator: " | ") + " |") }
