@@ -92,8 +92,6 @@ public struct Report: Sendable {
     public var mentionsProcessingFee: Bool
     /// Sorted hashes of the narrative's sentences (digits ignored), for `xyear.reuse`.
     public var narrativeFingerprints: [UInt64]
-
-    public func value(_ field: Field) -> FieldReading { cells[field.index] }
 }
 
 public struct ReportDate: Sendable, Equatable, Comparable {
