@@ -94,21 +94,27 @@ public enum Loader {
                 failures.append(LoadFailure(file: path, message: String(cString: strerror(errno))))
                 return
             }
-            var entries: [String] = []
+            // The entry's type from readdir saves a stat per file; links and file systems
+            // that do not say are asked with stat.
+            var entries: [(name: String, type: UInt8)] = []
             while let e = readdir(dir) {
                 let name = withUnsafePointer(to: e.pointee.d_name) {
                     $0.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) }
                 }
                 if name.hasPrefix(".") { continue }
-                entries.append(name)
+                entries.append((name, e.pointee.d_type))
             }
             closedir(dir)
             let base = path.hasSuffix("/") ? String(path.dropLast()) : path
-            for name in entries.sorted() {
+            for (name, type) in entries.sorted(by: { $0.name < $1.name }) {
                 let child = base + "/" + name
-                var cst = stat()
-                guard stat(child, &cst) == 0 else { continue }
-                if (cst.st_mode & S_IFMT) == S_IFDIR {
+                var isFolder = type == UInt8(DT_DIR)
+                if type != UInt8(DT_DIR) && type != UInt8(DT_REG) {
+                    var cst = stat()
+                    guard stat(child, &cst) == 0 else { continue }
+                    isFolder = (cst.st_mode & S_IFMT) == S_IFDIR
+                }
+                if isFolder {
                     collect(child, into: &files, failures: &failures, explicit: false)
                 } else if let dot = name.lastIndex(of: "."), extensions.contains(name[name.index(after: dot)...].lowercased()) {
                     files.append(child)
@@ -138,26 +144,32 @@ public enum Loader {
         var st = stat()
         guard fstat(fd, &st) == 0 else { throw LoadError(message: String(cString: strerror(errno))) }
         if (st.st_mode & S_IFMT) == S_IFDIR { throw LoadError(message: "is a folder") }
-        var bytes = [UInt8](repeating: 0, count: Int(st.st_size))
-        var done = 0
-        let failed: Int32? = bytes.withUnsafeMutableBytes { buf in
-            while done < buf.count {
-                let n = read(fd, buf.baseAddress! + done, buf.count - done)
-                if n < 0 { if errno == EINTR { continue }; return errno }
-                if n == 0 { break }
-                done += n
+        // Room for one byte more than the size: a short read then means the end, without
+        // another call to find out. A file that grew meanwhile is read to its new end.
+        let regular = (st.st_mode & S_IFMT) == S_IFREG
+        var capacity = Int(st.st_size) + 1
+        var bytes: [UInt8] = []
+        var failure: Int32?
+        while failure == nil {
+            let before = bytes.count
+            let wanted = capacity - before
+            var got = 0
+            bytes = Array(unsafeUninitializedCapacity: capacity) { buf, initialized in
+                if before > 0 { _ = UnsafeMutableBufferPointer(rebasing: buf[0..<before]).initialize(from: bytes) }
+                while got < wanted {
+                    let n = read(fd, buf.baseAddress! + before + got, wanted - got)
+                    if n < 0 { if errno == EINTR { continue }; failure = errno; break }
+                    if n == 0 { break }
+                    got += n
+                    // A regular file reads short only at its end.
+                    if regular && got < wanted { break }
+                }
+                initialized = before + got
             }
-            return nil
+            if got < wanted { break }
+            capacity *= 2
         }
-        if let failed { throw LoadError(message: String(cString: strerror(failed))) }
-        if done < bytes.count { bytes.removeSubrange(done...) }
-        // A file that grew while being read: read the rest.
-        var chunk = [UInt8](repeating: 0, count: 65536)
-        while true {
-            let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress!, $0.count) }
-            if n <= 0 { break }
-            bytes.append(contentsOf: chunk[0..<n])
-        }
+        if let failure { throw LoadError(message: String(cString: strerror(failure))) }
         return bytes
     }
 

@@ -33,12 +33,13 @@ public enum DecodingError: Error, Equatable, Sendable, CustomStringConvertible {
 public enum Decoder {
     /// The text of `bytes` as UTF-8, and the encoding it was found in.
     public static func decode(_ bytes: [UInt8]) throws(DecodingError) -> (utf8: [UInt8], encoding: TextEncoding) {
-        if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) { throw .empty }
+        // One pass answers the common case (UTF-8 text without a BOM) and rules out others.
+        let scan = bytes.withUnsafeBufferPointer(TextScan.init)
+        if scan.onlySpace { throw .empty }
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) {
-            let rest = Array(bytes.dropFirst(3))
-            guard isValidUTF8(rest) else { throw .undecodable }
-            try rejectControlHeavy(rest)
-            return (rest, .utf8BOM)
+            guard scan.isValidUTF8 else { throw .undecodable }
+            try scan.rejectControlHeavy(count: bytes.count - 3)
+            return (Array(bytes.dropFirst(3)), .utf8BOM)
         }
         if bytes.starts(with: [0xFF, 0xFE]) {
             return (try checked(convert(Array(bytes.dropFirst(2)), from: "UTF-16LE")), .utf16LE)
@@ -46,12 +47,14 @@ public enum Decoder {
         if bytes.starts(with: [0xFE, 0xFF]) {
             return (try checked(convert(Array(bytes.dropFirst(2)), from: "UTF-16BE")), .utf16BE)
         }
-        if let utf16 = guessBOMlessUTF16(bytes) {
-            return (try checked(convert(bytes, from: utf16.rawValue)), utf16)
+        if scan.hasNUL {
+            if let utf16 = guessBOMlessUTF16(bytes) {
+                return (try checked(convert(bytes, from: utf16.rawValue)), utf16)
+            }
+            throw .binary("it contains NUL bytes")
         }
-        if bytes.contains(0) { throw .binary("it contains NUL bytes") }
-        if isValidUTF8(bytes) {
-            try rejectControlHeavy(bytes)
+        if scan.isValidUTF8 {
+            try scan.rejectControlHeavy(count: bytes.count)
             return (bytes, .utf8)
         }
         if let text = convert(bytes, from: "GB18030") {
@@ -59,6 +62,85 @@ public enum Decoder {
             return (text, .gb18030)
         }
         throw .undecodable
+    }
+
+    /// What one pass over a file's bytes tells: whether it is all white space, has NUL bytes,
+    /// how many control bytes it has, and whether it is valid UTF-8. ASCII is taken eight
+    /// bytes at a time, since most of a report's bytes are ASCII or the lead of a CJK
+    /// character.
+    struct TextScan {
+        var onlySpace = true
+        var hasNUL = false
+        var controls = 0
+        var isValidUTF8 = true
+
+        init(_ p: UnsafeBufferPointer<UInt8>) {
+            let n = p.count
+            guard let base = p.baseAddress else { return }
+            let raw = UnsafeRawPointer(base)
+            var i = 0
+            while i < n {
+                if i + 8 <= n {
+                    let w = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+                    if w & 0x8080_8080_8080_8080 == 0 {
+                        // All ASCII: only bytes below 0x20 (and the first non-space) need a look.
+                        let low = (w &- 0x2020_2020_2020_2020) & ~w & 0x8080_8080_8080_8080
+                        if low == 0 && !onlySpace { i += 8; continue }
+                        for k in 0..<8 { ascii(base[i + k]) }
+                        i += 8
+                        continue
+                    }
+                }
+                let b = base[i]
+                if b < 0x80 { ascii(b); i += 1; continue }
+                onlySpace = false
+                let len = Decoder.sequenceLength(base, i, n)
+                if len == 0 { isValidUTF8 = false; i += 1 } else { i += len }
+            }
+        }
+
+        @inline(__always)
+        private mutating func ascii(_ b: UInt8) {
+            if b < 0x20 {
+                if b == 0x09 || b == 0x0A || b == 0x0D { return }
+                if b == 0 { hasNUL = true }
+                if b != 0x0C { controls += 1 }
+            }
+            if b != 0x20 { onlySpace = false }
+        }
+
+        /// Text whose bytes are more than 1% control characters (other than tab, CR, LF, FF)
+        /// is binary that happens to decode.
+        func rejectControlHeavy(count: Int) throws(DecodingError) {
+            if controls > 0 && controls * 100 > count {
+                throw .binary("\(controls) control bytes in \(count)")
+            }
+        }
+    }
+
+    /// The length of the valid UTF-8 sequence starting at `p[i]` (a non-ASCII lead byte), or
+    /// 0 when it is not valid.
+    @inline(__always)
+    static func sequenceLength(_ p: UnsafePointer<UInt8>, _ i: Int, _ n: Int) -> Int {
+        let b = p[i]
+        let len: Int
+        if b & 0xE0 == 0xC0 { len = 2; if b < 0xC2 { return 0 } }
+        else if b & 0xF0 == 0xE0 { len = 3 }
+        else if b & 0xF8 == 0xF0 { len = 4; if b > 0xF4 { return 0 } }
+        else { return 0 }
+        if i + len > n { return 0 }
+        for k in 1..<len where p[i + k] & 0xC0 != 0x80 { return 0 }
+        if len == 3 {
+            let c1 = p[i + 1]
+            if b == 0xE0 && c1 < 0xA0 { return 0 }
+            if b == 0xED && c1 >= 0xA0 { return 0 }
+        }
+        if len == 4 {
+            let c1 = p[i + 1]
+            if b == 0xF0 && c1 < 0x90 { return 0 }
+            if b == 0xF4 && c1 >= 0x90 { return 0 }
+        }
+        return len
     }
 
     private static func checked(_ text: [UInt8]?) throws(DecodingError) -> [UInt8] {
@@ -82,46 +164,12 @@ public enum Decoder {
         return nil
     }
 
-    /// Text whose bytes are more than 1% control characters (other than tab, CR, LF, FF) is
-    /// binary that happens to decode.
     private static func rejectControlHeavy(_ text: [UInt8]) throws(DecodingError) {
-        var controls = 0
-        for b in text where b < 0x20 && b != 0x09 && b != 0x0A && b != 0x0D && b != 0x0C {
-            controls += 1
-        }
-        if controls > 0 && controls * 100 > text.count {
-            throw .binary("\(controls) control bytes in \(text.count)")
-        }
+        try text.withUnsafeBufferPointer(TextScan.init).rejectControlHeavy(count: text.count)
     }
 
     public static func isValidUTF8(_ bytes: [UInt8]) -> Bool {
-        var i = 0
-        let n = bytes.count
-        return bytes.withUnsafeBufferPointer { p in
-            while i < n {
-                let b = p[i]
-                if b < 0x80 { i += 1; continue }
-                let len: Int
-                if b & 0xE0 == 0xC0 { len = 2; if b < 0xC2 { return false } }
-                else if b & 0xF0 == 0xE0 { len = 3 }
-                else if b & 0xF8 == 0xF0 { len = 4; if b > 0xF4 { return false } }
-                else { return false }
-                if i + len > n { return false }
-                for k in 1..<len where p[i + k] & 0xC0 != 0x80 { return false }
-                if len == 3 {
-                    let c1 = p[i + 1]
-                    if b == 0xE0 && c1 < 0xA0 { return false }
-                    if b == 0xED && c1 >= 0xA0 { return false }
-                }
-                if len == 4 {
-                    let c1 = p[i + 1]
-                    if b == 0xF0 && c1 < 0x90 { return false }
-                    if b == 0xF4 && c1 >= 0x90 { return false }
-                }
-                i += len
-            }
-            return true
-        }
+        bytes.withUnsafeBufferPointer(TextScan.init).isValidUTF8
     }
 
     /// Converts `bytes` from `encoding` to UTF-8 with iconv; nil when the input is not valid
