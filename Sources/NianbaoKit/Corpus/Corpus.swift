@@ -5,6 +5,54 @@
 // that keeps blank, "/" and text apart for `show` and `check`. Organisation names are
 // dictionary-encoded, so grouping by `org` hashes integers, not strings.
 
+/// The field readings of a batch of reports, column by column: filled by the threads that
+/// read the reports (each thread its own rows, so no locking) and then copied into the
+/// corpus one column at a time.
+final class ColumnBatch: @unchecked Sendable {
+    let capacity: Int
+    let kinds: UnsafeMutablePointer<CellKind>
+    let integers: UnsafeMutablePointer<Int64>
+    let doubles: UnsafeMutablePointer<Double>
+    let decimals: UnsafeMutablePointer<UInt8>
+    let lines: UnsafeMutablePointer<Int32>
+    private let fieldCount = Form.standard.fields.count
+
+    init(capacity: Int) {
+        self.capacity = capacity
+        let n = max(1, capacity) * fieldCount
+        kinds = .allocate(capacity: n); kinds.initialize(repeating: .absent, count: n)
+        integers = .allocate(capacity: n); integers.initialize(repeating: Corpus.nullInt, count: n)
+        doubles = .allocate(capacity: n); doubles.initialize(repeating: .nan, count: n)
+        decimals = .allocate(capacity: n); decimals.initialize(repeating: 0, count: n)
+        lines = .allocate(capacity: n); lines.initialize(repeating: 0, count: n)
+    }
+
+    deinit {
+        kinds.deallocate(); integers.deallocate(); doubles.deallocate(); decimals.deallocate(); lines.deallocate()
+    }
+
+    /// Writes one report's readings into row `row` of every column.
+    func store(_ cells: FieldCells, at row: Int) {
+        precondition(row < capacity && cells.count == fieldCount)
+        cells.kinds.withUnsafeBufferPointer { k in
+            cells.integers.withUnsafeBufferPointer { i in
+                cells.doubles.withUnsafeBufferPointer { d in
+                    cells.decimals.withUnsafeBufferPointer { c in
+                        cells.lines.withUnsafeBufferPointer { l in
+                            var at = row
+                            for f in 0..<fieldCount {
+                                kinds[at] = k[f]; integers[at] = i[f]; doubles[at] = d[f]
+                                decimals[at] = c[f]; lines[at] = l[f]
+                                at += capacity
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
 /// A value in the query language.
 public enum Value: Hashable, Sendable {
     case null
@@ -73,7 +121,41 @@ public final class Corpus: @unchecked Sendable {
 
     /// Appends one report's readings to every column.
     public func append(_ report: Report) {
-        fileIndex[report.file] = count
+        let batch = ColumnBatch(capacity: 1)
+        batch.store(report.cells, at: 0)
+        append([report], from: batch, rows: [0])
+    }
+
+    /// Appends reports whose readings were stored in `batch` at `rows` (one per report, in
+    /// order): one copy per column when the rows are the whole batch.
+    func append(_ reports: [Report], from batch: ColumnBatch, rows: [Int]) {
+        precondition(reports.count == rows.count)
+        for report in reports { appendAttributes(report) }
+        let whole = rows.count == batch.capacity && rows.last.map { $0 == rows.count - 1 } ?? true
+        func copy<T>(_ column: inout [T], _ base: UnsafeMutablePointer<T>, _ field: Int) {
+            let start = base + field * batch.capacity
+            if whole {
+                column.append(contentsOf: UnsafeBufferPointer(start: start, count: rows.count))
+            } else {
+                column.reserveCapacity(column.count + rows.count)
+                for r in rows { column.append(start[r]) }
+            }
+        }
+        for f in 0..<Corpus.isAmount.count {
+            copy(&kinds[f], batch.kinds, f)
+            copy(&lines[f], batch.lines, f)
+            if Corpus.isAmount[f] {
+                copy(&amounts[f], batch.doubles, f)
+                copy(&decimals[f], batch.decimals, f)
+            } else {
+                copy(&ints[f], batch.integers, f)
+            }
+        }
+        count += reports.count
+    }
+
+    private func appendAttributes(_ report: Report) {
+        fileIndex[report.file] = files.count
         files.append(report.file)
         let org = report.org ?? ""
         if let code = orgIndex[org] {
@@ -95,18 +177,6 @@ public final class Corpus: @unchecked Sendable {
         mentionsProcessingFee.append(report.mentionsProcessingFee)
         narrativeFingerprints.append(report.narrativeFingerprints)
         sectionLines.append(report.sectionLines)
-        for i in 0..<Corpus.isAmount.count {
-            let reading = report.cells[i]
-            kinds[i].append(reading.kind)
-            lines[i].append(Int32(clamping: reading.line))
-            if Corpus.isAmount[i] {
-                amounts[i].append(reading.number?.double ?? .nan)
-                decimals[i].append(UInt8(clamping: reading.number?.decimals ?? 0))
-            } else {
-                ints[i].append(reading.number?.integer ?? Corpus.nullInt)
-            }
-        }
-        count += 1
     }
 
     /// Reserves room for `n` more reports.

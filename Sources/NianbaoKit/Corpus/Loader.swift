@@ -34,8 +34,12 @@ final class ResultSlots: @unchecked Sendable {
     private let buffer: UnsafeMutablePointer<Slot>
     let count: Int
 
+    /// The field readings of the reports, stored by the thread that read each one.
+    let columns: ColumnBatch
+
     init(count: Int) {
         self.count = count
+        columns = ColumnBatch(capacity: count)
         buffer = .allocate(capacity: max(1, count))
         buffer.initialize(repeating: nil, count: max(1, count))
     }
@@ -46,7 +50,10 @@ final class ResultSlots: @unchecked Sendable {
     }
 
     /// Distinct threads write distinct indexes.
-    func set(_ i: Int, _ value: Result<Report, LoadFailure>) { buffer[i] = value }
+    func set(_ i: Int, _ value: Result<Report, LoadFailure>) {
+        if case .success(let report) = value { columns.store(report.cells, at: i) }
+        buffer[i] = value
+    }
 
     var items: [Slot] { Array(UnsafeBufferPointer(start: buffer, count: count)) }
 }
@@ -205,10 +212,15 @@ public enum Loader {
         var done = 0
         var parsed: ResultSlots?
         func append(_ slots: ResultSlots) {
-            for r in slots.items {
+            var reports: [Report] = []
+            var rows: [Int] = []
+            reports.reserveCapacity(slots.count)
+            rows.reserveCapacity(slots.count)
+            for (row, r) in slots.items.enumerated() {
                 switch r {
                 case .success(let report)?:
-                    corpus.append(report)
+                    reports.append(report)
+                    rows.append(row)
                     summary.reports += 1
                     summary.warnings += report.warnings.count
                 case .failure(let f)?:
@@ -217,6 +229,7 @@ public enum Loader {
                     break
                 }
             }
+            corpus.append(reports, from: slots.columns, rows: rows)
             done += slots.count
             progress?(done, files.count)
         }

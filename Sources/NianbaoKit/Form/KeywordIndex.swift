@@ -151,6 +151,10 @@ extension LabelFolding {
 
     /// `fold` straight from UTF-8 bytes, for the reader's hot path; the same result.
     public static func foldBytes(_ s: ArraySlice<UInt8>) -> [UInt8] {
+        s.withUnsafeBufferPointer { foldBytes($0[...]) }
+    }
+
+    static func foldBytes(_ s: TextBytes) -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(s.count)
         var i = s.startIndex

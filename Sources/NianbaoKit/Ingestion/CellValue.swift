@@ -67,6 +67,10 @@ public enum CellClassifier {
 
     /// Classifies one trimmed cell.
     public static func classify(_ cell: ArraySlice<UInt8>) -> CellValue {
+        cell.withUnsafeBufferPointer { classify($0[...]) }
+    }
+
+    static func classify(_ cell: TextBytes) -> CellValue {
         if cell.isEmpty { return .blank }
         if cell.count <= 18, cell.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) {
             var v: Int64 = 0
@@ -84,7 +88,7 @@ public enum CellClassifier {
     }
 
     /// Reads a number from bytes, or nil when the cell is not a number.
-    static func parseNumber(_ cell: ArraySlice<UInt8>) -> CellValue? {
+    static func parseNumber(_ cell: TextBytes) -> CellValue? {
         // Fast path: plain ASCII digits.
         if cell.count <= 18, cell.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) {
             var v: Int64 = 0

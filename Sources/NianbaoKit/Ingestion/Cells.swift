@@ -5,22 +5,27 @@
 // the same: cells in reading order, each with its line, and row breaks where the layout
 // shows them. Everything above this file is layout-independent.
 
+/// A run of the decoded text being read. Lines and cells are slices of the text's buffer, so
+/// splitting a report allocates nothing per cell and counts no references; such a slice is
+/// valid only while the reader holds the text (`ReportReader.read(bytes:file:)`).
+public typealias TextBytes = Slice<UnsafeBufferPointer<UInt8>>
+
 /// A line of the decoded report: its bytes and its 1-based line number in the file.
-public struct SourceLine: Sendable {
-    public var bytes: ArraySlice<UInt8>
+public struct SourceLine {
+    public var bytes: TextBytes
     public var number: Int
 
     public var text: String { String(decoding: bytes, as: UTF8.self) }
 }
 
 /// One table cell as printed.
-public struct RawCell: Sendable {
-    public var bytes: ArraySlice<UInt8>
+public struct RawCell {
+    public var bytes: TextBytes
     public var line: Int
     public var text: String { String(decoding: bytes, as: UTF8.self) }
 }
 
-public enum CellToken: Sendable {
+public enum CellToken {
     case cell(RawCell)
     /// The end of a printed row (a tab row, a markdown row): the row may continue only if it
     /// is still short of cells.
@@ -49,8 +54,9 @@ public enum TableLayout: String, Sendable, CaseIterable {
 }
 
 public enum Lines {
-    /// Splits UTF-8 text into lines (LF, CRLF or lone CR).
-    public static func split(_ text: [UInt8]) -> [SourceLine] {
+    /// Splits UTF-8 text into lines (LF, CRLF or lone CR), numbered from 1 or by `numbers`
+    /// (the lines' numbers in the original file, for text taken out of HTML).
+    public static func split(_ text: UnsafeBufferPointer<UInt8>, numbers: [Int]? = nil) -> [SourceLine] {
         var lines: [SourceLine] = []
         lines.reserveCapacity(text.count / 24)
         var start = 0
@@ -62,14 +68,24 @@ public enum Lines {
             if text[i] == terminator {
                 var end = i
                 if hasLF, end > start, text[end - 1] == 0x0D { end -= 1 }
-                lines.append(SourceLine(bytes: text[start..<end], number: number))
+                lines.append(SourceLine(bytes: text[start..<end], number: numbers.map { $0[min(number - 1, $0.count - 1)] } ?? number))
                 number += 1
                 start = i + 1
             }
             i += 1
         }
-        if start < text.count { lines.append(SourceLine(bytes: text[start..<text.count], number: number)) }
+        if start < text.count { lines.append(SourceLine(bytes: text[start..<text.count], number: numbers.map { $0[min(number - 1, $0.count - 1)] } ?? number)) }
         return lines
+    }
+
+    /// The numbered lines of a report's text as strings (HTML as the reader sees it), for
+    /// showing a report's own lines.
+    public static func numbered(_ utf8: [UInt8]) -> [(number: Int, text: String)] {
+        func texts(_ bytes: [UInt8], _ numbers: [Int]?) -> [(number: Int, text: String)] {
+            bytes.withUnsafeBufferPointer { split($0, numbers: numbers).map { ($0.number, $0.text) } }
+        }
+        if HTMLText.looksLikeHTML(utf8), let html = HTMLText.text(utf8) { return texts(html.bytes, html.numbers) }
+        return texts(utf8, nil)
     }
 }
 
@@ -77,7 +93,7 @@ enum Bytes {
     @inline(__always) static func isSpace(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 || b == 0x0D || b == 0x0C }
 
     /// Trims ASCII spaces, NBSP (C2 A0) and the ideographic space (E3 80 80) from both ends.
-    static func trim(_ s: ArraySlice<UInt8>) -> ArraySlice<UInt8> {
+    static func trim<C: RandomAccessCollection<UInt8>>(_ s: C) -> C.SubSequence where C.Index == Int {
         var lo = s.startIndex, hi = s.endIndex
         while lo < hi {
             if isSpace(s[lo]) { lo += 1 }
@@ -94,10 +110,10 @@ enum Bytes {
         return s[lo..<hi]
     }
 
-    static func contains(_ s: ArraySlice<UInt8>, _ b: UInt8) -> Bool { s.contains(b) }
+    static func contains(_ s: TextBytes, _ b: UInt8) -> Bool { s.contains(b) }
 
     /// Whether `needle` occurs in `hay` (byte search; both UTF-8).
-    static func contains(_ hay: ArraySlice<UInt8>, _ needle: [UInt8]) -> Bool {
+    static func contains<C: RandomAccessCollection<UInt8>>(_ hay: C, _ needle: [UInt8]) -> Bool where C.Index == Int {
         guard !needle.isEmpty, hay.count >= needle.count else { return needle.isEmpty }
         let first = needle[0]
         var i = hay.startIndex
@@ -184,8 +200,8 @@ public enum CellSplitter {
         return (tokens, layout)
     }
 
-    static func split(_ s: ArraySlice<UInt8>, on sep: UInt8) -> [ArraySlice<UInt8>] {
-        var out: [ArraySlice<UInt8>] = []
+    static func split(_ s: TextBytes, on sep: UInt8) -> [TextBytes] {
+        var out: [TextBytes] = []
         var start = s.startIndex
         for i in s.indices where s[i] == sep {
             out.append(s[start..<i])
@@ -197,8 +213,8 @@ public enum CellSplitter {
 
     /// Splits on runs of ≥2 spaces (or ideographic spaces), and on single spaces that stand
     /// between two numbers, so `0 0 0` is three cells but `(一) 予以公开` stays one.
-    static func splitOnSpaceRuns(_ s: ArraySlice<UInt8>) -> [ArraySlice<UInt8>] {
-        var out: [ArraySlice<UInt8>] = []
+    static func splitOnSpaceRuns(_ s: TextBytes) -> [TextBytes] {
+        var out: [TextBytes] = []
         var start = s.startIndex
         var i = s.startIndex
         func isDigitish(_ b: UInt8) -> Bool { (b >= 0x30 && b <= 0x39) || b == 0x2F || b == 0x2D }
@@ -230,7 +246,7 @@ public enum CellSplitter {
         return out
     }
 
-    private static func tokenIsNumeric(_ s: ArraySlice<UInt8>) -> Bool {
+    private static func tokenIsNumeric(_ s: TextBytes) -> Bool {
         !s.isEmpty && s.allSatisfy { ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x2E || $0 == 0x2D || $0 == 0x2B || $0 == 0x2F || $0 == 0x2C }
     }
 }

@@ -37,24 +37,26 @@ public enum HTMLText {
         return false
     }
 
-    public static func lines(_ utf8: [UInt8]) -> [SourceLine] {
+    /// The page as lines of text (a table row per line, its cells separated by tabs), and
+    /// each line's number in the original file; nil when libxml2 cannot read it at all.
+    public static func text(_ utf8: [UInt8]) -> (bytes: [UInt8], numbers: [Int])? {
         let doc: htmlDocPtr? = utf8.withUnsafeBufferPointer { p in
             p.baseAddress!.withMemoryRebound(to: CChar.self, capacity: p.count) { nb_html_parse($0, Int32(p.count)) }
         }
-        guard let doc else { return Lines.split(utf8) }
+        guard let doc else { return nil }
         defer { xmlFreeDoc(doc) }
         var walker = Walker()
         if let root = xmlDocGetRootElement(doc) { walker.visit(root) }
         walker.flush(line: walker.lastLine)
-        // Store all text in one buffer so lines can be slices, like plain-text input.
+        // One buffer of lines, read like plain-text input.
         var buffer: [UInt8] = []
-        var ranges: [(Range<Int>, Int)] = []
+        var numbers: [Int] = []
         for (text, number) in walker.out {
-            let start = buffer.count
             buffer.append(contentsOf: text.utf8)
-            ranges.append((start..<buffer.count, number))
+            buffer.append(0x0A)
+            numbers.append(number)
         }
-        return ranges.map { SourceLine(bytes: buffer[$0.0], number: $0.1) }
+        return (buffer, numbers)
     }
 
     private static let blockElements: Set<String> = [

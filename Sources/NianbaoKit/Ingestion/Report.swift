@@ -78,7 +78,7 @@ public struct Report: Sendable {
     public var layout: String
     public var encoding: TextEncoding
     /// One reading per field of `Form.standard`, by field index.
-    public var cells: [FieldReading]
+    public var cells: FieldCells
     public var warnings: [ReadWarning]
     /// Line of each section's heading, by section number.
     public var sectionLines: [Int: Int]
@@ -92,6 +92,67 @@ public struct Report: Sendable {
     public var mentionsProcessingFee: Bool
     /// Sorted hashes of the narrative's sentences (digits ignored), for `xyear.reuse`.
     public var narrativeFingerprints: [UInt64]
+}
+
+/// Every field's reading in one report, held column by column like the corpus (a few flat
+/// arrays of plain values rather than one array of readings with optional strings), so that
+/// a report is cheap to build and to append. Indexing gives the whole `FieldReading`.
+public struct FieldCells: Sendable, Equatable {
+    public private(set) var kinds: [CellKind]
+    /// The whole-number value, or `Corpus.nullInt`.
+    public private(set) var integers: [Int64]
+    /// The value as a Double (amounts, decimals in count columns), or NaN when there is none.
+    public private(set) var doubles: [Double]
+    public private(set) var decimals: [UInt8]
+    public private(set) var lines: [Int32]
+    /// The rare extras, by field index: units printed in cells, text kept verbatim.
+    private var units: [Int: String] = [:]
+    private var printed: [Int: String] = [:]
+
+    public init(count: Int) {
+        kinds = Array(repeating: .absent, count: count)
+        integers = Array(repeating: Corpus.nullInt, count: count)
+        doubles = Array(repeating: .nan, count: count)
+        decimals = Array(repeating: 0, count: count)
+        lines = Array(repeating: 0, count: count)
+    }
+
+    public var count: Int { kinds.count }
+
+    public subscript(i: Int) -> FieldReading {
+        get {
+            var number: NumberValue?
+            if !doubles[i].isNaN {
+                number = NumberValue(integer: integers[i] == Corpus.nullInt ? nil : integers[i], double: doubles[i],
+                                     decimals: Int(decimals[i]), unit: units.isEmpty ? nil : units[i])
+            }
+            return FieldReading(kind: kinds[i], number: number, line: Int(lines[i]), printed: printed.isEmpty ? nil : printed[i])
+        }
+        set {
+            kinds[i] = newValue.kind
+            integers[i] = newValue.number?.integer ?? Corpus.nullInt
+            doubles[i] = newValue.number?.double ?? .nan
+            decimals[i] = UInt8(clamping: newValue.number?.decimals ?? 0)
+            lines[i] = Int32(clamping: newValue.line)
+            if newValue.number?.unit != nil || !units.isEmpty { units[i] = newValue.number?.unit }
+            if newValue.printed != nil || !printed.isEmpty { printed[i] = newValue.printed }
+        }
+    }
+
+    /// Stores a plain whole number: the common case, without building a reading.
+    mutating func setInteger(_ i: Int, _ value: Int64, line: Int) {
+        kinds[i] = .number
+        integers[i] = value
+        doubles[i] = Double(value)
+        decimals[i] = 0
+        lines[i] = Int32(clamping: line)
+    }
+
+    public static func == (a: FieldCells, b: FieldCells) -> Bool {
+        a.kinds == b.kinds && a.integers == b.integers && a.decimals == b.decimals && a.lines == b.lines
+            && a.units == b.units && a.printed == b.printed
+            && a.doubles.map(\.bitPattern) == b.doubles.map(\.bitPattern)
+    }
 }
 
 public struct ReportDate: Sendable, Equatable, Comparable {

@@ -9,16 +9,15 @@ public enum ReportReader {
     /// report at all; anything a text report lacks becomes a warning.
     public static func read(bytes: [UInt8], file: String) throws(DecodingError) -> Report {
         let (utf8, encoding) = try Decoder.decode(bytes)
-        let lines: [SourceLine]
-        var isHTML = false
-        if HTMLText.looksLikeHTML(utf8) {
-            lines = HTMLText.lines(utf8)
-            isHTML = true
+        var report: Report
+        if HTMLText.looksLikeHTML(utf8), let html = HTMLText.text(utf8) {
+            report = html.bytes.withUnsafeBufferPointer {
+                read(lines: Lines.split($0, numbers: html.numbers), file: file, encoding: encoding)
+            }
+            report.layout = TableLayout.html.rawValue
         } else {
-            lines = Lines.split(utf8)
+            report = utf8.withUnsafeBufferPointer { read(lines: Lines.split($0), file: file, encoding: encoding) }
         }
-        var report = read(lines: lines, file: file, encoding: encoding)
-        if isHTML { report.layout = TableLayout.html.rawValue }
         if encoding != .utf8 && encoding != .utf8BOM {
             report.warnings.insert(ReadWarning(code: ReadFinding.decoded.rawValue, line: nil,
                                                message: "read as \(encoding.rawValue)"), at: 0)
@@ -214,7 +213,7 @@ public enum ReportReader {
     /// 一 二 三 四 五 六 in UTF-8, for a test without decoding.
     static let numeralBytes: [[UInt8]] = ["一", "二", "三", "四", "五", "六"].map { Array($0.utf8) }
 
-    static func startsWithNumeralBytes(_ s: ArraySlice<UInt8>) -> Bool {
+    static func startsWithNumeralBytes(_ s: TextBytes) -> Bool {
         guard s.count >= 3 else { return false }
         let head = s.prefix(3)
         return numeralBytes.contains { head.elementsEqual($0) }
@@ -255,18 +254,18 @@ public enum ReportReader {
     /// a subtotal is blank only when all of its rows are. A printed `其他处理` row (2019) wins.
     static let derivedFields: [Field] = Form.standard.fields.filter(\.isDerived)
 
-    static func deriveSubtotals(_ cells: inout [FieldReading], format: FormVersion?) {
+    static func deriveSubtotals(_ cells: inout FieldCells, format: FormVersion?) {
         for field in derivedFields {
-            if cells[field.index].kind != .absent { continue }   // printed
+            if cells.kinds[field.index] != .absent { continue }   // printed
             var sum: Int64 = 0
             var any = false
             var anyPresent = false
             for i in field.derivedFrom {
-                if cells[i].kind != .absent { anyPresent = true }
-                if let n = cells[i].number?.integer { sum += n; any = true }
+                if cells.kinds[i] != .absent { anyPresent = true }
+                if cells.integers[i] != Corpus.nullInt { sum += cells.integers[i]; any = true }
             }
             if any {
-                cells[field.index] = FieldReading(kind: .number, number: NumberValue(integer: sum, double: Double(sum), decimals: 0, unit: nil), line: 0, printed: nil)
+                cells.setInteger(field.index, sum, line: 0)
             } else if anyPresent {
                 cells[field.index] = FieldReading(kind: .blank, number: nil, line: 0, printed: nil)
             }

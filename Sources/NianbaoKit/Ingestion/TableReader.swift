@@ -10,7 +10,7 @@
 
 /// Collects readings and warnings for one report while its tables are read.
 struct ReadingSink {
-    var cells: [FieldReading] = Array(repeating: .absent, count: Form.standard.fields.count)
+    var cells = FieldCells(count: Form.standard.fields.count)
     var warnings: [ReadWarning] = []
     /// Version evidence from the tables: which format each section looked like.
     var evidence: [Int: FormVersion] = [:]
@@ -23,7 +23,11 @@ struct ReadingSink {
     mutating func place(_ index: Int, _ cell: RawCell, _ value: CellValue) {
         // The common case: a plain whole number in a count column.
         if case .number(let n) = value, n.unit == nil, n.integer != nil, n.integer! >= 0 || Form.standard.fields[index].kind != .count {
-            if n.decimals == 0 || Form.standard.fields[index].kind == .amount {
+            if n.decimals == 0 {
+                cells.setInteger(index, n.integer!, line: cell.line)
+                return
+            }
+            if Form.standard.fields[index].kind == .amount {
                 cells[index] = FieldReading(kind: .number, number: n, line: cell.line, printed: nil)
                 return
             }
@@ -321,9 +325,8 @@ struct Section3Reader: RowReader {
                 var sum: Int64 = 0
                 var any = false
                 for r in sub {
-                    if let n = sink.cells[form.field(section: 3, row: r.id, column: col.id)!.index].number?.integer {
-                        sum += n; any = true
-                    }
+                    let n = sink.cells.integers[form.field(section: 3, row: r.id, column: col.id)!.index]
+                    if n != Corpus.nullInt { sum += n; any = true }
                 }
                 if any && sum != pi {
                     sink.warn(.textInCell, vals[ci].cell.line,

@@ -399,7 +399,7 @@ public enum Commands {
             s.output.err("warning: cannot read \(corpus.files[row]) again to show its lines")
             return
         }
-        let lines = HTMLText.looksLikeHTML(decoded.utf8) ? HTMLText.lines(decoded.utf8) : Lines.split(decoded.utf8)
+        let lines = Lines.numbered(decoded.utf8)
         let starts = corpus.sectionLines[row]
         for section in sections {
             guard let start = starts[section] else { continue }
