@@ -21,15 +21,7 @@ let package = Package(
             pkgConfig: "libedit",
             providers: [.apt(["libedit-dev"])]
         ),
-        .systemLibrary(
-            name: "CLibxml2",
-            pkgConfig: "libxml-2.0",
-            providers: [.apt(["libxml2-dev"])]
-        ),
-        .target(
-            name: "NianbaoKit",
-            dependencies: ["CLibxml2"]
-        ),
+        .target(name: "NianbaoKit"),
         .executableTarget(
             name: "nianbao",
             dependencies: [

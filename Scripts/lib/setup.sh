@@ -1,5 +1,5 @@
 # Shared by Scripts/run, Scripts/test and Scripts/bench: make sure the machine has what
-# Nianbao builds against (libedit and libxml2 development files, pkg-config, a Swift
+# Nianbao builds against (libedit's development files, pkg-config, a Swift
 # toolchain) and install what is missing with apt-get, through sudo when not root.
 
 nianbao_root() { cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd; }
@@ -21,9 +21,8 @@ nianbao_ensure_dependencies() {
   command -v pkg-config >/dev/null 2>&1 || missing+=(pkg-config)
   if command -v pkg-config >/dev/null 2>&1; then
     pkg-config --exists libedit || missing+=(libedit-dev)
-    pkg-config --exists libxml-2.0 || missing+=(libxml2-dev)
   else
-    missing+=(libedit-dev libxml2-dev)
+    missing+=(libedit-dev)
   fi
   if [ ${#missing[@]} -gt 0 ]; then nianbao_apt_install "${missing[@]}"; fi
   if ! command -v swift >/dev/null 2>&1; then

@@ -1,13 +1,17 @@
 // HTML pages → lines, so that web-page reports go through the same table reader.
 //
-// Most reports are published as web pages. libxml2's forgiving HTML parser reads them (the
-// strict XML parser chokes on ordinary HTML). Each `<tr>` becomes one tab-separated line with
-// row and column spans expanded into empty cells, each block of text one line; every line
-// keeps the line number of the element it came from in the original file.
+// Most reports are published as web pages. Only a little of HTML matters here: text, block
+// boundaries, and tables. A forgiving byte-level reader takes the page in one pass — tags are
+// recognised by name, end tags are optional (a new <td> ends the cell before, a new <tr> the
+// row), the content of <script>, <style> and <head> is skipped, comments are skipped, and
+// character references are decoded. Each `<tr>` becomes one tab-separated line with row and
+// column spans expanded into empty cells, each block of text one line; every line keeps the
+// line number in the original file where it began.
 
-internal import CLibxml2
 #if canImport(Glibc)
 import Glibc
+#elseif canImport(Darwin)
+import Darwin
 #endif
 
 public enum HTMLText {
@@ -38,167 +42,347 @@ public enum HTMLText {
     }
 
     /// The page as lines of text (a table row per line, its cells separated by tabs), and
-    /// each line's number in the original file; nil when libxml2 cannot read it at all.
+    /// each line's number in the original file.
     public static func text(_ utf8: [UInt8]) -> (bytes: [UInt8], numbers: [Int])? {
-        let doc: htmlDocPtr? = utf8.withUnsafeBufferPointer { p in
-            p.baseAddress!.withMemoryRebound(to: CChar.self, capacity: p.count) { nb_html_parse($0, Int32(p.count)) }
+        utf8.withUnsafeBufferPointer { page in
+            var reader = PageReader(page)
+            reader.run()
+            return (reader.bytes, reader.numbers)
         }
-        guard let doc else { return nil }
-        defer { xmlFreeDoc(doc) }
-        var walker = Walker()
-        if let root = xmlDocGetRootElement(doc) { walker.visit(root) }
-        walker.flush(line: walker.lastLine)
-        // One buffer of lines, read like plain-text input.
-        var buffer: [UInt8] = []
-        var numbers: [Int] = []
-        for (text, number) in walker.out {
-            buffer.append(contentsOf: text.utf8)
-            buffer.append(0x0A)
-            numbers.append(number)
-        }
-        return (buffer, numbers)
     }
 
-    private static let blockElements: Set<String> = [
+    /// Elements whose start and end break the text into lines.
+    static let blockElements: Set<[UInt8]> = Set([
         "p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "section", "article",
         "header", "footer", "blockquote", "pre", "center", "title", "dd", "dt", "form", "hr",
-    ]
-    private static let skipped: Set<String> = ["script", "style", "noscript", "iframe", "object", "head"]
-
-    private struct Walker {
-        var out: [(String, Int)] = []
-        var current = ""
-        var currentLine = 1
-        var lastLine = 1
-
-        mutating func flush(line: Int) {
-            let t = current.trimmingSpaces()
-            if !t.isEmpty { out.append((t, currentLine)) }
-            current = ""
-            currentLine = line
-        }
-
-        mutating func visit(_ node: xmlNodePtr) {
-            var child: xmlNodePtr? = node
-            while let n = child {
-                let line = Int(xmlGetLineNo(n))
-                if line > 0 { lastLine = line }
-                switch n.pointee.type {
-                case XML_TEXT_NODE, XML_CDATA_SECTION_NODE:
-                    if current.isEmpty, line > 0 { currentLine = line }
-                    current += HTMLText.text(of: n).replacingNewlines()
-                case XML_ELEMENT_NODE:
-                    let name = HTMLText.name(of: n)
-                    if HTMLText.skipped.contains(name) { break }
-                    if name == "table" {
-                        flush(line: line)
-                        emitTable(n)
-                        out.append(("", lastLine))
-                    } else if name == "br" {
-                        flush(line: line)
-                    } else if HTMLText.blockElements.contains(name) || name == "tr" || name == "td" {
-                        flush(line: line)
-                        if let c = n.pointee.children { visit(c) }
-                        flush(line: lastLine)
-                    } else if let c = n.pointee.children {
-                        visit(c)
-                    }
-                default:
-                    break
-                }
-                child = n.pointee.next
-            }
-        }
-
-        mutating func emitTable(_ table: xmlNodePtr) {
-            var rows: [xmlNodePtr] = []
-            HTMLText.collectRows(table, into: &rows)
-            var spans: [Int] = []                // rows still covered, by column
-            for tr in rows {
-                var cells: [String] = []
-                var col = 0
-                func fillSpans() {
-                    while col < spans.count, spans[col] > 0 {
-                        spans[col] -= 1
-                        cells.append("")
-                        col += 1
-                    }
-                }
-                var c = tr.pointee.children
-                while let cell = c {
-                    defer { c = cell.pointee.next }
-                    guard cell.pointee.type == XML_ELEMENT_NODE else { continue }
-                    let name = HTMLText.name(of: cell)
-                    guard name == "td" || name == "th" else { continue }
-                    fillSpans()
-                    let text = HTMLText.cellText(cell)
-                    let colspan = max(1, min(50, HTMLText.intAttribute(cell, "colspan") ?? 1))
-                    let rowspan = max(1, min(500, HTMLText.intAttribute(cell, "rowspan") ?? 1))
-                    for k in 0..<colspan {
-                        cells.append(k == 0 ? text : "")
-                        while spans.count <= col { spans.append(0) }
-                        spans[col] = rowspan - 1
-                        col += 1
-                    }
-                }
-                fillSpans()
-                let line = Int(xmlGetLineNo(tr))
-                if line > 0 { lastLine = line }
-                // A leading tab marks the line as table cells for the cell splitter.
-                out.append(("\t" + cells.joined(separator: "\t"), line > 0 ? line : lastLine))
-            }
-        }
-    }
-
-    static func collectRows(_ node: xmlNodePtr, into rows: inout [xmlNodePtr]) {
-        var c = node.pointee.children
-        while let n = c {
-            if n.pointee.type == XML_ELEMENT_NODE {
-                let name = self.name(of: n)
-                if name == "tr" { rows.append(n) }
-                else if name != "table" { collectRows(n, into: &rows) }   // not nested tables' rows
-            }
-            c = n.pointee.next
-        }
-    }
-
-    static func name(of node: xmlNodePtr) -> String {
-        guard let p = node.pointee.name else { return "" }
-        return String(cString: p).lowercased()
-    }
-
-    static func text(of node: xmlNodePtr) -> String {
-        guard let content = xmlNodeGetContent(node) else { return "" }
-        defer { nb_xml_free(content) }
-        return String(cString: content)
-    }
-
-    /// A cell's text with `<br>` and line breaks removed: header cells such as `本年新<br>制作数量`
-    /// are one label.
-    static func cellText(_ cell: xmlNodePtr) -> String {
-        guard let content = xmlNodeGetContent(cell) else { return "" }
-        defer { nb_xml_free(content) }
-        // Bytes: drop line breaks, tabs become spaces; then trim.
-        var bytes: [UInt8] = []
-        var p = UnsafeRawPointer(content).assumingMemoryBound(to: UInt8.self)
-        while p.pointee != 0 {
-            let b = p.pointee
-            if b == 0x0A || b == 0x0D { } else if b == 0x09 { bytes.append(0x20) } else { bytes.append(b) }
-            p += 1
-        }
-        return String(decoding: Bytes.trim(bytes[...]), as: UTF8.self)
-    }
-
-    static func intAttribute(_ node: xmlNodePtr, _ name: String) -> Int? {
-        guard let v = xmlGetProp(node, name) else { return nil }
-        defer { nb_xml_free(v) }
-        return Int(String(cString: v).trimmingSpaces())
-    }
+        "tr", "td", "th", "body", "html", "table", "tbody", "thead", "tfoot",
+    ].map { Array($0.utf8) })
+    /// Elements whose content is not text of the report.
+    static let skippedElements: Set<[UInt8]> = Set(["script", "style", "noscript", "iframe", "object", "head", "textarea"]
+        .map { Array($0.utf8) })
 }
 
-extension String {
-    func replacingNewlines() -> String {
-        guard contains(where: { $0 == "\n" || $0 == "\r" || $0 == "\r\n" }) else { return self }
-        return String(filter { $0 != "\n" && $0 != "\r" && $0 != "\r\n" })
+/// One pass over a page: tags, text and tables to lines.
+private struct PageReader {
+    let page: UnsafeBufferPointer<UInt8>
+    var i = 0
+    var line = 1
+    /// The output: lines separated by LF, and the source line of each.
+    var bytes: [UInt8] = []
+    var numbers: [Int] = []
+
+    /// The block of text being gathered outside tables, and the line where it began.
+    var text: [UInt8] = []
+    var textLine = 0
+
+    /// Tables: nesting depth (only the outermost table's rows are rows), the row being read.
+    var tableDepth = 0
+    var rowCells: [[UInt8]] = []
+    var rowLine = 0
+    var rowOpen = false
+    var cell: [UInt8] = []
+    var cellOpen = false
+    var cellSpan = (columns: 1, rows: 1)
+    var rowSpans: [(columns: Int, rows: Int)] = []
+    /// Rows still covered by a rowspan from above, by column.
+    var covered: [Int] = []
+
+    init(_ page: UnsafeBufferPointer<UInt8>) {
+        self.page = page
+        bytes.reserveCapacity(page.count)
+    }
+
+    mutating func run() {
+        let n = page.count
+        while i < n {
+            let b = page[i]
+            if b == 0x3C, i + 1 < n, isTagStart(page[i + 1]) {
+                tag()
+            } else if b == 0x26 {
+                characterReference()
+            } else {
+                if b == 0x0A { line += 1 }
+                addText(b)
+                i += 1
+            }
+        }
+        endTable(all: true)
+        flush()
+    }
+
+    @inline(__always)
+    func isTagStart(_ c: UInt8) -> Bool {
+        (c | 0x20) >= 0x61 && (c | 0x20) <= 0x7A || c == 0x2F || c == 0x21 || c == 0x3F
+    }
+
+    /// A text byte: into the open cell, or the block outside tables; line breaks are dropped
+    /// (a page wraps its source lines anywhere), tabs in cells become spaces.
+    mutating func addText(_ b: UInt8) {
+        if b == 0x0A || b == 0x0D { return }
+        if tableDepth > 0 {
+            if cellOpen { cell.append(b == 0x09 ? 0x20 : b) }
+            return
+        }
+        if text.isEmpty { textLine = line }
+        text.append(b)
+    }
+
+    mutating func addText(_ s: [UInt8]) { for b in s { addText(b) } }
+
+    /// Ends the block of text outside tables as one line.
+    mutating func flush() {
+        let t = Bytes.trim(text)
+        if !t.isEmpty { emit(t, line: textLine) }
+        text.removeAll(keepingCapacity: true)
+    }
+
+    mutating func emit<C: Collection<UInt8>>(_ s: C, line: Int) {
+        bytes.append(contentsOf: s)
+        bytes.append(0x0A)
+        numbers.append(line)
+    }
+
+    // MARK: Tags
+
+    mutating func tag() {
+        let start = i
+        let tagLine = line
+        let n = page.count
+        if page[i + 1] == 0x21 {              // <!-- comment --> or <!DOCTYPE …>
+            if i + 3 < n, page[i + 2] == 0x2D, page[i + 3] == 0x2D {
+                skip(past: [0x2D, 0x2D, 0x3E], from: i + 4)
+            } else {
+                skip(past: [0x3E], from: i + 2)
+            }
+            return
+        }
+        if page[i + 1] == 0x3F { skip(past: [0x3E], from: i + 2); return }
+        let closing = page[i + 1] == 0x2F
+        var j = i + (closing ? 2 : 1)
+        let nameStart = j
+        while j < n, isNameByte(page[j]) { j += 1 }
+        var name = Array(page[nameStart..<j])
+        for k in name.indices where name[k] >= 0x41 && name[k] <= 0x5A { name[k] |= 0x20 }
+        // Attributes, to the closing '>' (a quoted value may hold one).
+        let attributes = j
+        var quote: UInt8 = 0
+        while j < n {
+            let c = page[j]
+            if c == 0x0A { line += 1 }
+            if quote != 0 { if c == quote { quote = 0 } }
+            else if c == 0x22 || c == 0x27 { quote = c }
+            else if c == 0x3E { break }
+            j += 1
+        }
+        let attributeBytes = page[attributes..<min(j, n)]
+        i = min(j + 1, n)
+        if name.isEmpty { addText(Array(page[start..<i])); return }
+        if closing { endTag(name, line: tagLine) } else { startTag(name, attributeBytes, line: tagLine) }
+    }
+
+    @inline(__always)
+    func isNameByte(_ c: UInt8) -> Bool {
+        (c | 0x20) >= 0x61 && (c | 0x20) <= 0x7A || (c >= 0x30 && c <= 0x39) || c == 0x2D || c == 0x3A
+    }
+
+    /// Moves past the next `end` (case-insensitive), counting lines; to the end if none.
+    mutating func skip(past end: [UInt8], from: Int) {
+        advance(to: find(end, from: from).map { $0 + end.count } ?? page.count)
+    }
+
+    /// Where `needle` (lower case) next occurs from `from`, ignoring case.
+    func find(_ needle: [UInt8], from: Int) -> Int? {
+        let n = page.count
+        var j = from
+        while j + needle.count <= n {
+            var k = 0
+            while k < needle.count, (page[j + k] | (needle[k] >= 0x61 ? 0x20 : 0)) == needle[k] { k += 1 }
+            if k == needle.count { return j }
+            j += 1
+        }
+        return nil
+    }
+
+    /// Moves to `position`, counting the lines passed.
+    mutating func advance(to position: Int) {
+        while i < position { if page[i] == 0x0A { line += 1 }; i += 1 }
+    }
+
+    mutating func startTag(_ name: [UInt8], _ attributes: TextBytes, line: Int) {
+        if HTMLText.skippedElements.contains(name) {
+            // Skipped to the end of its end tag; <head> also ends where <body> begins.
+            var end = find(Array("</".utf8) + name, from: i).map { close in
+                find([0x3E], from: close).map { $0 + 1 } ?? page.count
+            } ?? page.count
+            if name == Array("head".utf8), let body = find(Array("<body".utf8), from: i), body < end { end = body }
+            advance(to: end)
+            return
+        }
+        switch name {
+        case Self.table:
+            if tableDepth == 0 { flush() }
+            tableDepth += 1
+        case Self.tr where tableDepth == 1:
+            endRow()
+            rowOpen = true
+            rowLine = line
+        case Self.td where tableDepth == 1, Self.th where tableDepth == 1:
+            if !rowOpen { rowOpen = true; rowLine = line }
+            endCell()
+            cellOpen = true
+            cellSpan = (Self.number(attributes, "colspan", max: 50), Self.number(attributes, "rowspan", max: 500))
+        case Self.br:
+            if tableDepth == 0 { flush() }
+        default:
+            if tableDepth == 0 && HTMLText.blockElements.contains(name) { flush() }
+        }
+    }
+
+    mutating func endTag(_ name: [UInt8], line: Int) {
+        switch name {
+        case Self.table:
+            if tableDepth == 1 { endTable(all: false) } else if tableDepth > 1 { tableDepth -= 1 }
+        case Self.tr where tableDepth == 1:
+            endRow()
+        case Self.td where tableDepth == 1, Self.th where tableDepth == 1:
+            endCell()
+        default:
+            if tableDepth == 0 && HTMLText.blockElements.contains(name) { flush() }
+        }
+    }
+
+    static let table = Array("table".utf8), tr = Array("tr".utf8), td = Array("td".utf8)
+    static let th = Array("th".utf8), br = Array("br".utf8)
+
+    /// `colspan="3"` and the like, clamped to 1…max.
+    static func number(_ attributes: TextBytes, _ name: String, max limit: Int) -> Int {
+        let key = Array(name.utf8)
+        var j = attributes.startIndex
+        let end = attributes.endIndex
+        while j + key.count <= end {
+            var k = 0
+            while k < key.count, (attributes[j + k] | 0x20) == key[k] { k += 1 }
+            if k == key.count {
+                var v = j + k
+                while v < end, attributes[v] == 0x20 || attributes[v] == 0x3D || attributes[v] == 0x22 || attributes[v] == 0x27 { v += 1 }
+                var value = 0
+                var digits = 0
+                while v < end, attributes[v] >= 0x30, attributes[v] <= 0x39, digits < 6 {
+                    value = value * 10 + Int(attributes[v] - 0x30); v += 1; digits += 1
+                }
+                return digits == 0 ? 1 : min(limit, max(1, value))
+            }
+            j += 1
+        }
+        return 1
+    }
+
+    // MARK: Tables
+
+    mutating func endCell() {
+        guard cellOpen else { return }
+        rowCells.append(Array(Bytes.trim(cell)))
+        rowSpans.append(cellSpan)
+        cell.removeAll(keepingCapacity: true)
+        cellOpen = false
+    }
+
+    /// Writes the row as one tab-separated line, spans expanded.
+    mutating func endRow() {
+        endCell()
+        guard rowOpen else { return }
+        rowOpen = false
+        var out: [UInt8] = [0x09]
+        var col = 0
+        var first = true
+        func put(_ s: [UInt8]) {
+            if !first { out.append(0x09) }
+            out.append(contentsOf: s)
+            first = false
+        }
+        func fillCovered() {
+            while col < covered.count, covered[col] > 0 {
+                covered[col] -= 1
+                put([])
+                col += 1
+            }
+        }
+        for (k, text) in rowCells.enumerated() {
+            fillCovered()
+            let span = rowSpans[k]
+            for c in 0..<span.columns {
+                put(c == 0 ? text : [])
+                while covered.count <= col { covered.append(0) }
+                covered[col] = span.rows - 1
+                col += 1
+            }
+        }
+        fillCovered()
+        emit(out, line: rowLine)
+        rowCells.removeAll(keepingCapacity: true)
+        rowSpans.removeAll(keepingCapacity: true)
+    }
+
+    /// Ends the outermost table (or all tables, at the end of the page): its last row, then
+    /// an empty line, as a table ends a block.
+    mutating func endTable(all: Bool) {
+        guard tableDepth > 0 else { return }
+        endRow()
+        tableDepth = 0
+        covered.removeAll()
+        emit([UInt8](), line: line)
+    }
+
+    // MARK: Character references
+
+    static let named: [[UInt8]: [UInt8]] = {
+        let table: [String: String] = [
+            "nbsp": "\u{A0}", "amp": "&", "lt": "<", "gt": ">", "quot": "\"", "apos": "'",
+            "ensp": "\u{2002}", "emsp": "\u{2003}", "thinsp": "\u{2009}", "middot": "·",
+            "ldquo": "“", "rdquo": "”", "lsquo": "‘", "rsquo": "’", "mdash": "—", "ndash": "–",
+            "hellip": "…", "times": "×", "divide": "÷", "yen": "¥", "copy": "©", "reg": "®",
+            "deg": "°", "plusmn": "±", "sect": "§", "bull": "•", "laquo": "«", "raquo": "»",
+        ]
+        var out: [[UInt8]: [UInt8]] = [:]
+        for (k, v) in table { out[Array(k.utf8)] = Array(v.utf8) }
+        return out
+    }()
+
+    /// `&nbsp;`, `&#12288;`, `&#x3000;`; anything else stays as printed.
+    mutating func characterReference() {
+        let n = page.count
+        var j = i + 1
+        while j < n, j - i <= 10, page[j] != 0x3B, isNameByte(page[j]) || page[j] == 0x23 { j += 1 }
+        guard j < n, page[j] == 0x3B, j > i + 1 else { addText(0x26); i += 1; return }
+        let body = page[(i + 1)..<j]
+        var decoded: [UInt8]?
+        if body.first == 0x23 {
+            var v: UInt32 = 0
+            var k = body.startIndex + 1
+            let hex = k < body.endIndex && (body[k] | 0x20) == 0x78
+            if hex { k += 1 }
+            var digits = 0
+            while k < body.endIndex, digits < 8 {
+                let c = body[k]
+                let d: UInt32
+                if c >= 0x30 && c <= 0x39 { d = UInt32(c - 0x30) }
+                else if hex, (c | 0x20) >= 0x61, (c | 0x20) <= 0x66 { d = UInt32((c | 0x20) - 0x61 + 10) }
+                else { break }
+                v = v * (hex ? 16 : 10) + d
+                k += 1; digits += 1
+            }
+            if k == body.endIndex, digits > 0, let scalar = Unicode.Scalar(v), v != 0 {
+                decoded = Array(String(Character(scalar)).utf8)
+            }
+        } else {
+            decoded = Self.named[Array(body)]
+        }
+        if let decoded {
+            addText(decoded)
+            i = j + 1
+        } else {
+            addText(0x26)
+            i += 1
+        }
     }
 }
