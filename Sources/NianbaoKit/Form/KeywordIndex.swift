@@ -151,12 +151,15 @@ extension LabelFolding {
 
     /// `fold` straight from UTF-8 bytes, for the reader's hot path; the same result.
     public static func foldBytes(_ s: ArraySlice<UInt8>) -> [UInt8] {
-        s.withUnsafeBufferPointer { foldBytes($0[...]) }
+        var out: [UInt8] = []
+        s.withUnsafeBufferPointer { foldBytes($0[...], into: &out) }
+        return out
     }
 
-    static func foldBytes(_ s: TextBytes) -> [UInt8] {
-        var out: [UInt8] = []
-        out.reserveCapacity(s.count)
+    /// Folds `s` into `out` (emptied first), so that a reader can reuse one buffer for all
+    /// its labels.
+    static func foldBytes(_ s: TextBytes, into out: inout [UInt8]) {
+        out.removeAll(keepingCapacity: true)
         var i = s.startIndex
         let end = s.endIndex
         while i < end {
@@ -166,7 +169,7 @@ extension LabelFolding {
                 if b == 0x27 { out.append(0x22) } else { out.append(b) }
                 // Possible pinyin or Word markup: take the careful path.
                 if b == 0x5B || (b == 0x28 && i + 1 < end && ((s[i + 1] >= 0x61 && s[i + 1] <= 0x7A) || (s[i + 1] >= 0xC3 && s[i + 1] <= 0xC7))) {
-                    return Array(fold(String(decoding: s, as: UTF8.self)).utf8)
+                    out = Array(fold(String(decoding: s, as: UTF8.self)).utf8); return
                 }
                 i += 1
                 continue
@@ -174,10 +177,10 @@ extension LabelFolding {
             if b < 0xE0 {
                 // Two-byte: NBSP is spacing; the rest (Latin with tone marks) goes careful.
                 if b == 0xC2, i + 1 < end, s[i + 1] == 0xA0 { i += 2; continue }
-                return Array(fold(String(decoding: s, as: UTF8.self)).utf8)
+                out = Array(fold(String(decoding: s, as: UTF8.self)).utf8); return
             }
             guard b < 0xF0, i + 2 < end else {
-                return Array(fold(String(decoding: s, as: UTF8.self)).utf8)
+                out = Array(fold(String(decoding: s, as: UTF8.self)).utf8); return
             }
             let b1 = s[i + 1], b2 = s[i + 2]
             let scalar = (UInt32(b & 0x0F) << 12) | (UInt32(b1 & 0x3F) << 6) | UInt32(b2 & 0x3F)
@@ -187,7 +190,7 @@ extension LabelFolding {
             case 0xFF01...0xFF5E:
                 let a = UInt8(scalar - 0xFEE0)
                 if a == 0x28, i + 3 < end, (s[i + 3] >= 0x61 && s[i + 3] <= 0x7A) || (s[i + 3] >= 0xC3 && s[i + 3] <= 0xC7) {
-                    return Array(fold(String(decoding: s, as: UTF8.self)).utf8)
+                    out = Array(fold(String(decoding: s, as: UTF8.self)).utf8); return
                 }
                 out.append(a == 0x27 ? 0x22 : a)
             case 0x201C, 0x201D, 0x300C, 0x300D, 0x300E, 0x300F, 0x2018, 0x2019:
@@ -202,14 +205,13 @@ extension LabelFolding {
                 if scalar >= 0x4E00 && scalar <= 0x9FFF, case let simple = simplifiedTable[Int(scalar - 0x4E00)], simple != 0 {
                     appendUTF8(simple, to: &out)
                     // Taiwan wording (資訊, 檔案) is rare; let the careful path handle it.
-                    if simple == 0x8BAF || simple == 0x6863 { return Array(fold(String(decoding: s, as: UTF8.self)).utf8) }
+                    if simple == 0x8BAF || simple == 0x6863 { out = Array(fold(String(decoding: s, as: UTF8.self)).utf8); return }
                 } else {
                     out.append(b); out.append(b1); out.append(b2)
                 }
             }
             i += 3
         }
-        return out
     }
 
     @inline(__always)

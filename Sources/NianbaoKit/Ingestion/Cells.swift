@@ -149,14 +149,20 @@ public enum CellSplitter {
                 continue
             }
             if line.bytes.contains(0x09) {
-                var pieces = split(line.bytes, on: 0x09)
-                if let first = pieces.first, Bytes.trim(first).isEmpty { pieces.removeFirst() }
-                if pieces.count == 1 {
+                // Pieces between tabs; an empty first piece is the line's indent.
+                let bytes = line.bytes
+                let firstTab = bytes.firstIndex(of: 0x09)!
+                let skipFirst = Bytes.trim(bytes[bytes.startIndex..<firstTab]).isEmpty
+                let pieces = bytes.count(where: { $0 == 0x09 }) + (skipFirst ? 0 : 1)
+                if pieces == 1 {
                     votes[TableLayout.tabCells.ordinal] += 1
-                    tokens.append(.cell(RawCell(bytes: Bytes.trim(pieces[0]), line: line.number)))
+                    let start = skipFirst ? firstTab + 1 : bytes.startIndex
+                    tokens.append(.cell(RawCell(bytes: Bytes.trim(bytes[start..<bytes.endIndex]), line: line.number)))
                 } else {
                     votes[TableLayout.tabRows.ordinal] += 1
-                    for p in pieces { tokens.append(.cell(RawCell(bytes: Bytes.trim(p), line: line.number))) }
+                    forEachPiece(bytes, on: 0x09, dropFirst: skipFirst, dropLast: false) {
+                        tokens.append(.cell(RawCell(bytes: Bytes.trim($0), line: line.number)))
+                    }
                     tokens.append(.softBreak(line: line.number))
                 }
                 continue
@@ -173,13 +179,17 @@ public enum CellSplitter {
                     }
                     continue
                 }
-                var pieces = split(trimmed, on: 0x7C)
                 let markdown = trimmed.first == 0x7C
-                if markdown, let f = pieces.first, Bytes.trim(f).isEmpty { pieces.removeFirst() }
-                if let l = pieces.last, Bytes.trim(l).isEmpty, trimmed.last == 0x7C { pieces.removeLast() }
+                let firstPipe = trimmed.firstIndex(of: 0x7C)!
+                let lastPipe = trimmed.lastIndex(of: 0x7C)!
+                let dropFirst = markdown && Bytes.trim(trimmed[trimmed.startIndex..<firstPipe]).isEmpty
+                let dropLast = trimmed.last == 0x7C && Bytes.trim(trimmed[(lastPipe + 1)...]).isEmpty
+                let pieces = trimmed.count(where: { $0 == 0x7C }) + 1 - (dropFirst ? 1 : 0) - (dropLast ? 1 : 0)
                 votes[(markdown ? TableLayout.markdown : .pipeCells).ordinal] += 1
-                for p in pieces { tokens.append(.cell(RawCell(bytes: Bytes.trim(p), line: line.number))) }
-                if pieces.count > 1 || markdown { tokens.append(.softBreak(line: line.number)) }
+                forEachPiece(trimmed, on: 0x7C, dropFirst: dropFirst, dropLast: dropLast) {
+                    tokens.append(.cell(RawCell(bytes: Bytes.trim($0), line: line.number)))
+                }
+                if pieces > 1 || markdown { tokens.append(.softBreak(line: line.number)) }
                 continue
             }
             // Space-aligned columns (pdftotext -layout): runs of two or more spaces separate
@@ -198,6 +208,24 @@ public enum CellSplitter {
         var best = 0
         for l in TableLayout.allCases where votes[l.ordinal] > best { best = votes[l.ordinal]; layout = l }
         return (tokens, layout)
+    }
+
+    /// Calls `body` with each piece of `s` between separators, without the first or last
+    /// piece when asked.
+    @inline(__always)
+    static func forEachPiece(_ s: TextBytes, on sep: UInt8, dropFirst: Bool, dropLast: Bool, _ body: (TextBytes) -> Void) {
+        var start = s.startIndex
+        var first = true
+        var i = s.startIndex
+        while i < s.endIndex {
+            if s[i] == sep {
+                if !(first && dropFirst) { body(s[start..<i]) }
+                first = false
+                start = i + 1
+            }
+            i += 1
+        }
+        if !dropLast || first { body(s[start..<s.endIndex]) }
     }
 
     static func split(_ s: TextBytes, on sep: UInt8) -> [TextBytes] {

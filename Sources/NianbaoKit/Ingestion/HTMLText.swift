@@ -52,14 +52,44 @@ public enum HTMLText {
     }
 
     /// Elements whose start and end break the text into lines.
-    static let blockElements: Set<[UInt8]> = Set([
+    static let blockElements = [
         "p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "section", "article",
         "header", "footer", "blockquote", "pre", "center", "title", "dd", "dt", "form", "hr",
-        "tr", "td", "th", "body", "html", "table", "tbody", "thead", "tfoot",
-    ].map { Array($0.utf8) })
+        "body", "html", "tbody", "thead", "tfoot",
+    ]
     /// Elements whose content is not text of the report.
-    static let skippedElements: Set<[UInt8]> = Set(["script", "style", "noscript", "iframe", "object", "head", "textarea"]
-        .map { Array($0.utf8) })
+    static let skippedElements = ["script", "style", "noscript", "iframe", "object", "head", "textarea"]
+}
+
+/// What a tag's name means here, found without building a string: names of up to eight
+/// letters are packed into an integer.
+struct TagName {
+    enum Kind { case table, row, cell, lineBreak, block, skipped, other }
+    var kind: Kind
+    /// The lower-case name, kept only for skipped elements (to find their end tag).
+    var bytes: [UInt8] = []
+
+    init(_ name: TextBytes) {
+        guard name.count <= 8 else {
+            let lower = name.map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }
+            kind = lower == Array("blockquote".utf8) ? .block : .other
+            return
+        }
+        var packed: UInt64 = 0
+        for b in name { packed = packed << 8 | UInt64(b >= 0x41 && b <= 0x5A ? b | 0x20 : b) }
+        kind = TagName.kinds[packed] ?? .other
+        if kind == .skipped { bytes = name.map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 } }
+    }
+
+    static func pack(_ s: String) -> UInt64 { s.utf8.reduce(0) { $0 << 8 | UInt64($1) } }
+
+    static let kinds: [UInt64: Kind] = {
+        var k: [UInt64: Kind] = [pack("table"): .table, pack("tr"): .row, pack("td"): .cell, pack("th"): .cell,
+                                 pack("br"): .lineBreak]
+        for name in HTMLText.blockElements where name.count <= 8 { k[pack(name)] = .block }
+        for name in HTMLText.skippedElements { k[pack(name)] = .skipped }
+        return k
+    }()
 }
 
 /// One pass over a page: tags, text and tables to lines.
@@ -77,13 +107,14 @@ private struct PageReader {
 
     /// Tables: nesting depth (only the outermost table's rows are rows), the row being read.
     var tableDepth = 0
-    var rowCells: [[UInt8]] = []
+    /// The row's cell texts, one after another, and each cell's range and spans.
+    var rowText: [UInt8] = []
+    var rowCells: [(start: Int, end: Int, columns: Int, rows: Int)] = []
+    var cellStart = 0
     var rowLine = 0
     var rowOpen = false
-    var cell: [UInt8] = []
     var cellOpen = false
     var cellSpan = (columns: 1, rows: 1)
-    var rowSpans: [(columns: Int, rows: Int)] = []
     /// Rows still covered by a rowspan from above, by column.
     var covered: [Int] = []
 
@@ -120,7 +151,7 @@ private struct PageReader {
     mutating func addText(_ b: UInt8) {
         if b == 0x0A || b == 0x0D { return }
         if tableDepth > 0 {
-            if cellOpen { cell.append(b == 0x09 ? 0x20 : b) }
+            if cellOpen { rowText.append(b == 0x09 ? 0x20 : b) }
             return
         }
         if text.isEmpty { textLine = line }
@@ -161,8 +192,7 @@ private struct PageReader {
         var j = i + (closing ? 2 : 1)
         let nameStart = j
         while j < n, isNameByte(page[j]) { j += 1 }
-        var name = Array(page[nameStart..<j])
-        for k in name.indices where name[k] >= 0x41 && name[k] <= 0x5A { name[k] |= 0x20 }
+        let name = TagName(page[nameStart..<j])
         // Attributes, to the closing '>' (a quoted value may hold one).
         let attributes = j
         var quote: UInt8 = 0
@@ -176,7 +206,7 @@ private struct PageReader {
         }
         let attributeBytes = page[attributes..<min(j, n)]
         i = min(j + 1, n)
-        if name.isEmpty { addText(Array(page[start..<i])); return }
+        if nameStart == j { addText(Array(page[start..<i])); return }
         if closing { endTag(name, line: tagLine) } else { startTag(name, attributeBytes, line: tagLine) }
     }
 
@@ -208,55 +238,61 @@ private struct PageReader {
         while i < position { if page[i] == 0x0A { line += 1 }; i += 1 }
     }
 
-    mutating func startTag(_ name: [UInt8], _ attributes: TextBytes, line: Int) {
-        if HTMLText.skippedElements.contains(name) {
+    mutating func startTag(_ name: TagName, _ attributes: TextBytes, line: Int) {
+        if name.kind == .skipped {
             // Skipped to the end of its end tag; <head> also ends where <body> begins.
-            var end = find(Array("</".utf8) + name, from: i).map { close in
+            var end = find([0x3C, 0x2F] + name.bytes, from: i).map { close in
                 find([0x3E], from: close).map { $0 + 1 } ?? page.count
             } ?? page.count
-            if name == Array("head".utf8), let body = find(Array("<body".utf8), from: i), body < end { end = body }
+            if name.bytes == Array("head".utf8), let body = find(Array("<body".utf8), from: i), body < end { end = body }
             advance(to: end)
             return
         }
-        switch name {
-        case Self.table:
+        switch name.kind {
+        case .table:
             if tableDepth == 0 { flush() }
             tableDepth += 1
-        case Self.tr where tableDepth == 1:
+        case .row where tableDepth == 1:
             endRow()
             rowOpen = true
             rowLine = line
-        case Self.td where tableDepth == 1, Self.th where tableDepth == 1:
+        case .cell where tableDepth == 1:
             if !rowOpen { rowOpen = true; rowLine = line }
             endCell()
             cellOpen = true
-            cellSpan = (Self.number(attributes, "colspan", max: 50), Self.number(attributes, "rowspan", max: 500))
-        case Self.br:
+            cellStart = rowText.count
+            cellSpan = (1, 1)
+            if attributes.count > 6 {
+                cellSpan = (Self.number(attributes, Self.colspan, max: 50), Self.number(attributes, Self.rowspan, max: 500))
+            }
+        case .lineBreak:
+            if tableDepth == 0 { flush() }
+        case .row, .cell, .block:
             if tableDepth == 0 { flush() }
         default:
-            if tableDepth == 0 && HTMLText.blockElements.contains(name) { flush() }
+            break
         }
     }
 
-    mutating func endTag(_ name: [UInt8], line: Int) {
-        switch name {
-        case Self.table:
+    mutating func endTag(_ name: TagName, line: Int) {
+        switch name.kind {
+        case .table:
             if tableDepth == 1 { endTable(all: false) } else if tableDepth > 1 { tableDepth -= 1 }
-        case Self.tr where tableDepth == 1:
+        case .row where tableDepth == 1:
             endRow()
-        case Self.td where tableDepth == 1, Self.th where tableDepth == 1:
+        case .cell where tableDepth == 1:
             endCell()
+        case .row, .cell, .block:
+            if tableDepth == 0 { flush() }
         default:
-            if tableDepth == 0 && HTMLText.blockElements.contains(name) { flush() }
+            break
         }
     }
 
-    static let table = Array("table".utf8), tr = Array("tr".utf8), td = Array("td".utf8)
-    static let th = Array("th".utf8), br = Array("br".utf8)
+    static let colspan = Array("colspan".utf8), rowspan = Array("rowspan".utf8)
 
     /// `colspan="3"` and the like, clamped to 1…max.
-    static func number(_ attributes: TextBytes, _ name: String, max limit: Int) -> Int {
-        let key = Array(name.utf8)
+    static func number(_ attributes: TextBytes, _ key: [UInt8], max limit: Int) -> Int {
         var j = attributes.startIndex
         let end = attributes.endIndex
         while j + key.count <= end {
@@ -279,11 +315,11 @@ private struct PageReader {
 
     // MARK: Tables
 
+    /// Ends the open cell: its trimmed text is a range of the row's text.
     mutating func endCell() {
         guard cellOpen else { return }
-        rowCells.append(Array(Bytes.trim(cell)))
-        rowSpans.append(cellSpan)
-        cell.removeAll(keepingCapacity: true)
+        let trimmed = rowText.withUnsafeBufferPointer { Bytes.trim($0[cellStart...]) }
+        rowCells.append((trimmed.startIndex, trimmed.endIndex, cellSpan.columns, cellSpan.rows))
         cellOpen = false
     }
 
@@ -292,35 +328,33 @@ private struct PageReader {
         endCell()
         guard rowOpen else { return }
         rowOpen = false
-        var out: [UInt8] = [0x09]
+        bytes.append(0x09)
         var col = 0
         var first = true
-        func put(_ s: [UInt8]) {
-            if !first { out.append(0x09) }
-            out.append(contentsOf: s)
-            first = false
-        }
         func fillCovered() {
             while col < covered.count, covered[col] > 0 {
                 covered[col] -= 1
-                put([])
+                if !first { bytes.append(0x09) }
+                first = false
                 col += 1
             }
         }
-        for (k, text) in rowCells.enumerated() {
+        for c in rowCells {
             fillCovered()
-            let span = rowSpans[k]
-            for c in 0..<span.columns {
-                put(c == 0 ? text : [])
+            for k in 0..<c.columns {
+                if !first { bytes.append(0x09) }
+                first = false
+                if k == 0 { bytes.append(contentsOf: rowText[c.start..<c.end]) }
                 while covered.count <= col { covered.append(0) }
-                covered[col] = span.rows - 1
+                covered[col] = c.rows - 1
                 col += 1
             }
         }
         fillCovered()
-        emit(out, line: rowLine)
+        bytes.append(0x0A)
+        numbers.append(rowLine)
         rowCells.removeAll(keepingCapacity: true)
-        rowSpans.removeAll(keepingCapacity: true)
+        rowText.removeAll(keepingCapacity: true)
     }
 
     /// Ends the outermost table (or all tables, at the end of the page): its last row, then

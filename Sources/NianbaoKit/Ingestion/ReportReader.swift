@@ -181,6 +181,7 @@ public enum ReportReader {
         let index = KeywordIndex.shared
         let headingIDs = form.sections.map { $0.headingKeywords.map(index.ids) }
         let jie = index.id("结转")
+        var foldedBytes: [UInt8] = []
         for (i, line) in lines.enumerated() {
             let trimmed = Bytes.trim(line.bytes)
             guard trimmed.count >= 6, trimmed.count <= 150 else { continue }
@@ -188,7 +189,7 @@ public enum ReportReader {
             let inTable = line.bytes.first == 0x09 || Bytes.contains(line.bytes, 0x7C) || Bytes.contains(trimmed, 0x09)
             if inTable && !startsWithNumeralBytes(trimmed) { continue }
             if trimmed.first! < 0x80 && trimmed.first! != 0x28 && trimmed.first! != 0x5B { continue }
-            let foldedBytes = LabelFolding.foldBytes(trimmed)
+            LabelFolding.foldBytes(trimmed, into: &foldedBytes)
             let hits = index.scan(foldedBytes)
             if hits.isEmpty { continue }
             var candidates: [FormSection] = []

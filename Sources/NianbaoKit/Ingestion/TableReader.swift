@@ -186,6 +186,8 @@ struct Section3Reader: RowReader {
     private var sawOtherSubRows = false
     private var sawOtherPrinted = false
     private var printedSubtotals: [String: [PendingValue]] = [:]
+    /// The folded label being matched (one buffer for all labels).
+    private var folded: [UInt8] = []
 
     init(sink: ReadingSink) { self.sink = sink }
 
@@ -207,7 +209,7 @@ struct Section3Reader: RowReader {
     }
 
     mutating func text(_ cell: RawCell) {
-        let folded = LabelFolding.foldBytes(cell.bytes)
+        LabelFolding.foldBytes(cell.bytes, into: &folded)
         if let t = match(folded, Keywords.index.scan(folded)) {
             flush()
             target = t
@@ -444,6 +446,7 @@ struct Section2Reader: RowReader {
     var values: [PendingValue] = []
     private var seen: Set<String> = []
     private var versionVotes: [FormVersion: Int] = [:]
+    private var folded: [UInt8] = []
 
     static func read(_ tokens: [CellToken], into sink: inout ReadingSink) {
         var reader = Section2Reader(sink: sink)
@@ -457,7 +460,10 @@ struct Section2Reader: RowReader {
     var rowWidth: Int? { columns.isEmpty ? nil : columns.count }
     var sectionNumeral: String { "二" }
 
-    mutating func text(_ cell: RawCell) { handleText(LabelFolding.foldBytes(cell.bytes), cell) }
+    mutating func text(_ cell: RawCell) {
+        LabelFolding.foldBytes(cell.bytes, into: &folded)
+        handleText(folded, cell)
+    }
 
     private mutating func run(_ tokens: [CellToken]) {
         walk(tokens)
@@ -587,6 +593,7 @@ enum Section4Reader {
     static func read(_ tokens: [CellToken], into sink: inout ReadingSink) {
         let form = Form.standard
         var segments = [Segment(group: nil, line: 0)]
+        var folded: [UInt8] = []
         var sawHeader = false
         var lastLabelLine = 0
         for token in tokens {
@@ -596,7 +603,8 @@ enum Section4Reader {
                 segments[segments.count - 1].values.append(PendingValue(cell: cell, value: value))
                 continue
             }
-            let hits = Keywords.index.scan(LabelFolding.foldBytes(cell.bytes))
+            LabelFolding.foldBytes(cell.bytes, into: &folded)
+            let hits = Keywords.index.scan(folded)
             if hits.containsAny(Keywords.s4Labels) { sawHeader = true; lastLabelLine = cell.line }
             // The last group named wins: 行政诉讼 · 未经复议直接起诉 is suit_direct.
             let group = groupIDs.indices.last { hits.containsAny(groupIDs[$0]) }
