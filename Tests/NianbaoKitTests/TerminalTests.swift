@@ -152,6 +152,11 @@ final class TerminalTests: XCTestCase {
         try? FileManager.default.removeItem(atPath: state)
     }
 
+    override func tearDown() {
+        // The shell's history folder: leave nothing behind in /tmp.
+        try? FileManager.default.removeItem(atPath: state)
+    }
+
     func shell(_ arguments: [String] = ["Data/reports"]) throws -> PTYProcess {
         // No LANG: the shell must fall back to a UTF-8 locale on its own, as in CI.
         try PTYProcess(binary, arguments, environment: ["TERM": "xterm", "HOME": state, "XDG_STATE_HOME": state + "/state", "PATH": "/usr/bin:/bin"],
