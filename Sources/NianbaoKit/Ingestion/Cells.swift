@@ -57,6 +57,7 @@ public enum Lines {
     /// Splits UTF-8 text into lines (LF, CRLF or lone CR), numbered from 1 or by `numbers`
     /// (the lines' numbers in the original file, for text taken out of HTML).
     public static func split(_ text: UnsafeBufferPointer<UInt8>, numbers: [Int]? = nil) -> [SourceLine] {
+        func sourceLine(_ k: Int) -> Int { numbers.map { $0[min(k - 1, $0.count - 1)] } ?? k }
         var lines: [SourceLine] = []
         lines.reserveCapacity(text.count / 24)
         var start = 0
@@ -68,13 +69,13 @@ public enum Lines {
             if text[i] == terminator {
                 var end = i
                 if hasLF, end > start, text[end - 1] == 0x0D { end -= 1 }
-                lines.append(SourceLine(bytes: text[start..<end], number: numbers.map { $0[min(number - 1, $0.count - 1)] } ?? number))
+                lines.append(SourceLine(bytes: text[start..<end], number: sourceLine(number)))
                 number += 1
                 start = i + 1
             }
             i += 1
         }
-        if start < text.count { lines.append(SourceLine(bytes: text[start..<text.count], number: numbers.map { $0[min(number - 1, $0.count - 1)] } ?? number)) }
+        if start < text.count { lines.append(SourceLine(bytes: text[start..<text.count], number: sourceLine(number))) }
         return lines
     }
 
@@ -226,17 +227,6 @@ public enum CellSplitter {
             i += 1
         }
         if !dropLast || first { body(s[start..<s.endIndex]) }
-    }
-
-    static func split(_ s: TextBytes, on sep: UInt8) -> [TextBytes] {
-        var out: [TextBytes] = []
-        var start = s.startIndex
-        for i in s.indices where s[i] == sep {
-            out.append(s[start..<i])
-            start = i + 1
-        }
-        out.append(s[start..<s.endIndex])
-        return out
     }
 
     /// Splits on runs of ≥2 spaces (or ideographic spaces), and on single spaces that stand
