@@ -24,9 +24,9 @@ public struct NumberValue: Sendable, Equatable {
     /// Digits after the decimal point as printed (precision for comparisons).
     public var decimals: Int
     /// A unit printed inside the cell (`元`, `万元`, `件`), if any.
-    public var unit: String?
+    public var unit: CellUnit?
 
-    public init(integer: Int64?, double: Double, decimals: Int, unit: String?) {
+    public init(integer: Int64?, double: Double, decimals: Int, unit: CellUnit?) {
         self.integer = integer
         self.double = double
         self.decimals = decimals
@@ -34,12 +34,22 @@ public struct NumberValue: Sendable, Equatable {
     }
 }
 
+/// A unit some reports write inside a number cell. A plain enum rather than a string, so that
+/// a cell's value is a few bytes copied without reference counting.
+public enum CellUnit: String, Sendable, CaseIterable {
+    case wanYuan = "万元", yuan = "元", jian = "件", ge = "个", tiao = "条", xiang = "项", ci = "次"
+    case ren = "人", jia = "家", percent = "%", fullWidthPercent = "％"
+
+    /// Each unit with its bytes, for matching what follows a cell's digits.
+    static let byteForms: [(bytes: [UInt8], unit: CellUnit)] = allCases.map { (Array($0.rawValue.utf8), $0) }
+}
+
 public enum CellValue: Sendable, Equatable {
     case number(NumberValue)
     case blank
     case notApplicable
-    /// A number that does not fit in 64 bits: reported, never stored.
-    case overflow(String)
+    /// A number that does not fit in 64 bits: reported (with the cell's text), never stored.
+    case overflow
     case text
 
     public var kind: CellKind {
@@ -62,8 +72,6 @@ public enum CellClassifier {
     private static let notApplicableMarks: Set<[UInt8]> = Set(
         ["/", "／", "—", "——", "-", "－", "--", "―", "无", "不适用", "\\", "×"].map { Array($0.utf8) })
     private static let blankMarks: Set<[UInt8]> = Set(["_", "&nbsp;", "＿", "__"].map { Array($0.utf8) })
-    private static let units: [[UInt8]] = ["万元", "元", "件", "个", "条", "项", "次", "人", "家", "%", "％"]
-        .map { Array($0.utf8) }
 
     /// Classifies one trimmed cell.
     public static func classify(_ cell: ArraySlice<UInt8>) -> CellValue {
@@ -99,7 +107,7 @@ public enum CellClassifier {
         var ascii: [UInt8] = []
         ascii.reserveCapacity(cell.count)
         var i = cell.startIndex
-        var unit: String?
+        var unit: CellUnit?
         while i < cell.endIndex {
             let b = cell[i]
             if b < 0x80 {
@@ -111,26 +119,26 @@ public enum CellClassifier {
                 let c = Int(cell[i + 1] == 0xBC ? cell[i + 2] - 0x80 + 0x20 : cell[i + 2] - 0x80 + 0x60)
                 if c >= 0x21 && c <= 0x7E {
                     // Full-width % is a unit, anything else joins the number.
-                    if c == 0x25 { unit = "％"; break }
+                    if c == 0x25 { unit = .fullWidthPercent; break }
                     ascii.append(UInt8(c)); i += 3; continue
                 }
             }
             // A unit suffix ends the number; anything else makes the cell text.
             let rest = cell[i...]
-            if let u = units.first(where: { rest.elementsEqual($0) }) {
-                unit = String(decoding: u, as: UTF8.self)
+            if let u = CellUnit.byteForms.first(where: { rest.elementsEqual($0.bytes) }) {
+                unit = u.unit
                 break
             }
             return nil
         }
         if let pct = ascii.lastIndex(of: 0x25), pct == ascii.count - 1 {
-            unit = "%"; ascii.removeLast()
+            unit = .percent; ascii.removeLast()
         }
         return parseASCII(ascii, unit: unit)
     }
 
     /// `[+-]? digits ([,] ddd)* (. digits)?`
-    private static func parseASCII(_ s: [UInt8], unit: String?) -> CellValue? {
+    private static func parseASCII(_ s: [UInt8], unit: CellUnit?) -> CellValue? {
         var i = 0
         var negative = false
         if i < s.count, s[i] == 0x2B || s[i] == 0x2D { negative = s[i] == 0x2D; i += 1 }
@@ -155,7 +163,6 @@ public enum CellClassifier {
             if fraction.isEmpty { return nil }
         }
         guard i == s.count else { return nil }
-        let printed = String(decoding: s, as: UTF8.self)
         // Strip leading zeros for the overflow test.
         let significant = digits.drop { $0 == 0x30 }
         if significant.count > 18 {
@@ -167,7 +174,7 @@ public enum CellClassifier {
                 if o1 || o2 { overflow = true; break }
                 big = a
             }
-            if overflow { return .overflow(printed) }
+            if overflow { return .overflow }
         }
         var intPart: Int64 = 0
         for d in digits { intPart = intPart &* 10 &+ Int64(d - 0x30) }

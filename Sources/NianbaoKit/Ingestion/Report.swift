@@ -106,7 +106,7 @@ public struct FieldCells: Sendable, Equatable {
     public private(set) var decimals: [UInt8]
     public private(set) var lines: [Int32]
     /// The rare extras, by field index: units printed in cells, text kept verbatim.
-    private var units: [Int: String] = [:]
+    private var units: [Int: CellUnit] = [:]
     private var printed: [Int: String] = [:]
 
     public init(count: Int) {

@@ -93,7 +93,7 @@ public enum ReportReader {
                       sectionLines: sectionLines, period: period,
                       signed: findSignature(lines), statedNumbers: stated,
                       mentionsProcessingFee: mentionsFee,
-                      narrativeFingerprints: Array(Set(fingerprints)).sorted())
+                      narrativeFingerprints: SentenceFingerprints.sortedUnique(fingerprints))
     }
 
     static func numeral(_ n: Int) -> String { Form.standard.section(n)?.numeral ?? String(n) }
@@ -133,29 +133,30 @@ public enum ReportReader {
     }
 
     /// `方正县政府办公室2021年政府信息公开工作年度报告` → (方正县政府办公室, 2021).
+    /// Works on Unicode scalars: a title is CJK and digits, where scalars are characters.
     static func parseTitle(_ title: String) -> (String?, Int)? {
-        let chars = Array(title)
-        for i in 0..<chars.count where chars[i] == "年" && i >= 4 {
-            let digits = String(chars[(i - 4)..<i])
-            guard let year = Int(foldDigits(digits)), (1990...2100).contains(year) else { continue }
-            var org = String(chars[..<(i - 4)]).trimmingSpaces()
+        let scalars = Array(title.unicodeScalars)
+        func text(_ range: Range<Int>) -> String { String(String.UnicodeScalarView(scalars[range])) }
+        for i in scalars.indices where scalars[i] == "年" && i >= 4 {
+            var year = 0
+            for s in scalars[(i - 4)..<i] {
+                var v = s.value
+                if (0xFF10...0xFF19).contains(v) { v -= 0xFEE0 }          // full-width digits
+                guard (0x30...0x39).contains(v) else { year = -1; break }
+                year = year * 10 + Int(v - 0x30)
+            }
+            guard (1990...2100).contains(year) else { continue }
+            var org = text(0..<(i - 4)).trimmingSpaces()
             for prefix in ["关于", "《"] where org.hasPrefix(prefix) { org.removeFirst(prefix.count) }
             if org.isEmpty {
                 // `2021年度XX县政府信息公开工作年度报告`: the body follows the year.
-                var rest = String(chars[(i + 1)...])
+                var rest = text((i + 1)..<scalars.count)
                 if rest.hasPrefix("度") { rest.removeFirst() }
                 if let r = rest.firstRange(of: "政府信息公开") { org = String(rest[..<r.lowerBound]) }
             }
             return (org.isEmpty ? nil : org, year)
         }
         return nil
-    }
-
-    static func foldDigits(_ s: String) -> String {
-        String(s.unicodeScalars.map { v -> Character in
-            if (0xFF10...0xFF19).contains(v.value) { return Character(Unicode.Scalar(v.value - 0xFEE0)!) }
-            return Character(v)
-        })
     }
 
     static func clean(_ s: String) -> String {
@@ -321,6 +322,19 @@ public enum ReportReader {
 /// eight characters, with digits left out so that only a changed year or count does not make
 /// a copied sentence new.
 enum SentenceFingerprints {
+    /// The fingerprints in order, each once.
+    static func sortedUnique(_ fingerprints: [UInt64]) -> [UInt64] {
+        var out = fingerprints
+        out.sort()
+        var kept = 0
+        for i in out.indices where kept == 0 || out[kept - 1] != out[i] {
+            out[kept] = out[i]
+            kept += 1
+        }
+        out.removeLast(out.count - kept)
+        return out
+    }
+
     static func add(_ lines: ArraySlice<SourceLine>, into out: inout [UInt64]) {
         for line in lines {
             var hash: UInt64 = 0xcbf2_9ce4_8422_2325
@@ -450,8 +464,9 @@ enum NarrativeNumbers {
 extension String {
     /// Trims spaces, tabs, NBSP and the ideographic space.
     public func trimmingSpaces() -> String {
-        let isSpace: (Character) -> Bool = { $0 == " " || $0 == "\t" || $0 == "\u{3000}" || $0 == "\u{A0}" || $0 == "\r" }
-        var s = Substring(self)
+        let isSpace: (Unicode.Scalar) -> Bool = { $0 == " " || $0 == "\t" || $0 == "\u{3000}" || $0 == "\u{A0}" || $0 == "\r" }
+        var s = Substring(self).unicodeScalars
+        guard s.first.map(isSpace) == true || s.last.map(isSpace) == true else { return self }
         while let f = s.first, isSpace(f) { s = s.dropFirst() }
         while let l = s.last, isSpace(l) { s = s.dropLast() }
         return String(s)

@@ -21,26 +21,26 @@ struct ReadingSink {
 
     /// Stores one cell's value in the field at `index`, reporting what cannot be stored.
     mutating func place(_ index: Int, _ cell: RawCell, _ value: CellValue) {
+        let kind = Keywords.fieldKinds[index]
         // The common case: a plain whole number in a count column.
-        if case .number(let n) = value, n.unit == nil, n.integer != nil, n.integer! >= 0 || Form.standard.fields[index].kind != .count {
+        if case .number(let n) = value, n.unit == nil, let integer = n.integer, integer >= 0 || kind != .count {
             if n.decimals == 0 {
-                cells.setInteger(index, n.integer!, line: cell.line)
+                cells.setInteger(index, integer, line: cell.line)
                 return
             }
-            if Form.standard.fields[index].kind == .amount {
+            if kind == .amount {
                 cells[index] = FieldReading(kind: .number, number: n, line: cell.line, printed: nil)
                 return
             }
         }
         let id = Form.standard.fields[index].id
-        let kind = Form.standard.fields[index].kind
         var reading = FieldReading(kind: value.kind, number: nil, line: cell.line, printed: nil)
         switch value {
         case .number(let n):
             reading.number = n
             if let unit = n.unit {
                 reading.printed = cell.text
-                warn(.unitInCell, cell.line, "\(id): unit written in the cell '\(cell.text)'; read as \(Self.format(n)) (\(unit))")
+                warn(.unitInCell, cell.line, "\(id): unit written in the cell '\(cell.text)'; read as \(Self.format(n)) (\(unit.rawValue))")
             }
             if n.integer == nil && kind != .amount {
                 warn(.textInCell, cell.line, "\(id): '\(cell.text)' is not a whole number in a count column")
@@ -48,9 +48,9 @@ struct ReadingSink {
             if let i = n.integer, i < 0, kind == .count {
                 warn(.textInCell, cell.line, "\(id): negative count \(i)")
             }
-        case .overflow(let printed):
-            reading.printed = printed
-            warn(.overflow, cell.line, "\(id): \(printed) does not fit in 64 bits and was not stored")
+        case .overflow:
+            reading.printed = cell.text
+            warn(.overflow, cell.line, "\(id): \(cell.text) does not fit in 64 bits and was not stored")
         case .text:
             reading.printed = cell.text
             warn(.textInCell, cell.line, "\(id): text '\(cell.text)' where a number belongs")
@@ -72,29 +72,57 @@ struct PendingValue {
     var value: CellValue
 }
 
-/// Key-word ids of the form's rows and columns, computed once.
+/// What the readers look up per cell, computed once from the form: key-word ids of rows and
+/// columns, and field indexes by row and column, so that reading a row compares integers
+/// rather than ids or labels.
 enum Keywords {
     static let index = KeywordIndex.shared
-    static let s3Rows: [[Int]] = Form.standard.s3Rows.map { index.ids($0.keywords) }
-    static let s3Groups: [[Int]] = Form.standard.s3Groups.map { index.ids($0.keywords) }
-    static let s2Rows: [[Int]] = Form.standard.s2Rows.map { index.ids($0.keywords) }
-    static let s2Columns: [[Int]] = Form.standard.s2Columns.map { index.ids($0.keywords) }
-    static let s4Labels: [Int] = (Form.standard.s4Columns.flatMap(\.keywords) + Form.standard.s4Groups.flatMap(\.keywords)).map { index.id($0) }
+    private static let form = Form.standard
+    static let s3Rows: [[Int]] = form.s3Rows.map { index.ids($0.keywords) }
+    static let s3Groups: [[Int]] = form.s3Groups.map { index.ids($0.keywords) }
+    static let s2Rows: [[Int]] = form.s2Rows.map { index.ids($0.keywords) }
+    static let s2Columns: [[Int]] = form.s2Columns.map { index.ids($0.keywords) }
+    static let s4Labels: [Int] = (form.s4Columns.flatMap(\.keywords) + form.s4Groups.flatMap(\.keywords)).map { index.id($0) }
         + [index.id("行政诉讼")]
     static let total = index.id("总计")
     static let other = index.id("其他")
     static let article20 = index.id("第二十条")
     static let contents = index.id("信息内容")
 
+    static let fieldKinds: [ValueKind] = form.fields.map(\.kind)
+    /// The one version a field belongs to, or nil when it is in both.
+    static let fieldOnlyVersion: [FormVersion?] = form.fields.map { $0.versions.count == 1 ? $0.versions.first : nil }
+
     /// Field indexes of section 3 by [row][column], and of section 4 in printed order.
-    static let s3Fields: [[Int]] = Form.standard.s3Rows.map { r in
-        Form.standard.s3Columns.map { Form.standard.field(section: 3, row: r.id, column: $0.id)!.index }
+    static let s3Fields: [[Int]] = form.s3Rows.map { r in
+        form.s3Columns.map { form.field(section: 3, row: r.id, column: $0.id)!.index }
     }
-    static let s3Total = Form.standard.s3Rows.firstIndex { $0.id == "total" }!
-    static let s3OtherMisc = Form.standard.s3Rows.firstIndex { $0.id == "other_misc" }!
-    static let s3OtherSubRow: [Bool] = Form.standard.s3Rows.map { $0.group == "（六）其他处理" }
-    static let s4Fields: [Int] = Form.standard.s4Groups.flatMap { g in
-        Form.standard.s4Columns.map { Form.standard.field(section: 4, row: g.id, column: $0.id)!.index }
+    static let s3Total = form.s3Rows.firstIndex { $0.id == "total" }!
+    static let s3OtherMisc = form.s3Rows.firstIndex { $0.id == "other_misc" }!
+    static let s3OtherGroup = form.s3Groups.firstIndex { $0.id == "other" }!
+    /// The printed （六）其他处理 row of the 2019 format.
+    static let s3OtherGroupFields: [Int] = form.s3Columns.map { form.field(section: 3, row: "other", column: $0.id)!.index }
+    static let s3OtherSubRow: [Bool] = form.s3Rows.map { $0.group == form.s3Groups[s3OtherGroup].label }
+    /// The rows of each group, by group index.
+    static let s3GroupRows: [[Int]] = form.s3Groups.map { g in form.s3Rows.indices.filter { form.s3Rows[$0].group == g.label } }
+    /// The rows a table of each version has (nil: rows of both).
+    static func s3Expected(_ version: FormVersion?) -> [Int] {
+        switch version {
+        case nil: return s3RowsInBoth
+        case .v2019: return s3RowsIn2019
+        case .v2021: return s3RowsIn2021
+        }
+    }
+    private static let s3RowsInBoth = form.s3Rows.indices.filter { form.s3Rows[$0].versions.count == 2 }
+    private static let s3RowsIn2019 = form.s3Rows.indices.filter { form.s3Rows[$0].versions.contains(.v2019) }
+    private static let s3RowsIn2021 = form.s3Rows.indices.filter { form.s3Rows[$0].versions.contains(.v2021) }
+
+    /// Field index of section 2 by [row][column], or nil where the row has no such column.
+    static let s2Fields: [[Int?]] = form.s2Rows.map { r in
+        form.s2Columns.map { form.field(section: 2, row: r.id, column: $0.id)?.index }
+    }
+    static let s4Fields: [Int] = form.s4Groups.flatMap { g in
+        form.s4Columns.map { form.field(section: 4, row: g.id, column: $0.id)!.index }
     }
 }
 
@@ -114,7 +142,16 @@ enum TableText {
     }
 
     static func numbers(_ values: [PendingValue]) -> [PendingValue] {
-        values.filter { if case .number = $0.value { return true }; if case .overflow = $0.value { return true }; return false }
+        values.filter(isNumber)
+    }
+
+    static func hasNumber(_ values: [PendingValue]) -> Bool { values.contains(where: isNumber) }
+
+    static func isNumber(_ v: PendingValue) -> Bool {
+        switch v.value {
+        case .number, .overflow: return true
+        default: return false
+        }
     }
 
     /// Removes blank cells from the ends of `values` while there are more than `count`:
@@ -170,10 +207,11 @@ extension RowReader {
 /// Reads 收到和处理政府信息公开申请情况: 26 rows × 7 applicant columns.
 struct Section3Reader: RowReader {
     private let form = Form.standard
+    /// The row that values go to: rows and groups by their index in the form.
     private enum Target {
         case row(Int)
-        case group(FormRow)
-        case unknown(String)
+        case group(Int)
+        case unknown(RawCell)
     }
 
     var sink: ReadingSink
@@ -181,11 +219,13 @@ struct Section3Reader: RowReader {
     private var targetLine = 0
     var values: [PendingValue] = []
     private var inBody = false
-    private var currentGroup: String?
+    private var currentGroup: Int?
+    /// Rows seen, by index; one past the last row is the printed （六）其他处理 row.
     private var seen = [Bool](repeating: false, count: Form.standard.s3Rows.count + 1)
     private var sawOtherSubRows = false
     private var sawOtherPrinted = false
-    private var printedSubtotals: [String: [PendingValue]] = [:]
+    /// Subtotal rows printed for a group, by group index, checked against their rows at the end.
+    private var printedSubtotals: [[PendingValue]?] = Array(repeating: nil, count: Form.standard.s3Groups.count)
     /// The folded label being matched (one buffer for all labels).
     private var folded: [UInt8] = []
 
@@ -215,10 +255,10 @@ struct Section3Reader: RowReader {
             target = t
             targetLine = cell.line
             inBody = true
-            if case .group(let g) = t { currentGroup = g.id }
+            if case .group(let g) = t { currentGroup = g }
         } else if inBody {
             flush()
-            target = .unknown(cell.text)
+            target = .unknown(cell)
             targetLine = cell.line
         }
     }
@@ -229,110 +269,111 @@ struct Section3Reader: RowReader {
             if hits.containsAny(Keywords.s3Rows[i]) { return .row(i) }
         }
         if inBody, hits.contains(Keywords.total) { return .row(Keywords.s3Total) }
-        if hits.contains(Keywords.other), currentGroup == "other",
+        if hits.contains(Keywords.other), currentGroup == Keywords.s3OtherGroup,
            TableText.stripEnumerator(String(decoding: folded, as: UTF8.self)) == "其他" {
             return .row(Keywords.s3OtherMisc)
         }
-        for (i, g) in form.s3Groups.enumerated() where hits.containsAny(Keywords.s3Groups[i]) {
-            return .group(g)
+        for i in Keywords.s3Groups.indices where hits.containsAny(Keywords.s3Groups[i]) {
+            return .group(i)
         }
         return nil
     }
 
     mutating func flush() {
-        defer { target = nil; values = [] }
+        defer { target = nil; values.removeAll(keepingCapacity: true) }
         guard let target else { return }
         switch target {
         case .unknown(let label):
             let numbers = TableText.numbers(values)
             if !numbers.isEmpty {
                 sink.warn(.unknownLabel, targetLine,
-                          "section 三: row '\(label)' is not in the standard form; not read: \(TableText.describe(numbers))")
+                          "section 三: row '\(label.text)' is not in the standard form; not read: \(TableText.describe(numbers))")
             }
         case .group(let g):
             guard !values.isEmpty else { return }
-            if g.id == "other" {
+            if g == Keywords.s3OtherGroup {
                 sawOtherPrinted = true
-                placeRow(g, slot: form.s3Rows.count, fields: form.s3Columns.map { form.field(section: 3, row: "other", column: $0.id)!.index })
-            } else if !TableText.numbers(values).isEmpty {
-                printedSubtotals[g.id] = values
+                placeRow(slot: form.s3Rows.count, fields: Keywords.s3OtherGroupFields)
+            } else if TableText.hasNumber(values) {
+                printedSubtotals[g] = values
             }
         case .row(let i):
             if Keywords.s3OtherSubRow[i] { sawOtherSubRows = true }
-            placeRow(form.s3Rows[i], slot: i, fields: Keywords.s3Fields[i])
+            placeRow(slot: i, fields: Keywords.s3Fields[i])
         }
+    }
+
+    /// The label of a row slot, for findings.
+    private func label(_ slot: Int) -> String {
+        slot < form.s3Rows.count ? form.s3Rows[slot].label : form.s3Groups[Keywords.s3OtherGroup].label
     }
 
     /// `slot`: the row's index in the form (one past the end for the printed 其他处理 row).
-    private mutating func placeRow(_ row: FormRow, slot: Int, fields: [Int]) {
+    private mutating func placeRow(slot: Int, fields: [Int]) {
         if seen[slot] {
-            sink.warn(.duplicateRow, targetLine, "section 三: row '\(row.label)' printed again; kept the first, not read: \(TableText.describe(values))")
+            sink.warn(.duplicateRow, targetLine, "section 三: row '\(label(slot))' printed again; kept the first, not read: \(TableText.describe(values))")
             return
         }
         seen[slot] = true
-        let columns = form.s3Columns
-        var vals = values
-        TableText.trimSpacers(&vals, to: columns.count)
+        let columns = form.s3Columns.count
+        TableText.trimSpacers(&values, to: columns)
+        let vals = values
 
         if vals.isEmpty {
-            sink.warn(.unplaced, targetLine, "section 三: row '\(row.label)' has no values")
+            sink.warn(.unplaced, targetLine, "section 三: row '\(label(slot))' has no values")
             return
         }
-        if vals.count == columns.count {
+        if vals.count == columns {
             for k in 0..<vals.count { sink.place(fields[k], vals[k].cell, vals[k].value) }
             return
         }
-        if vals.count > columns.count {
-            if let reading = RowAlignment.uniqueReading(of: vals, columns: columns.count) {
+        if vals.count > columns {
+            if let reading = RowAlignment.uniqueReading(of: vals, columns: columns) {
                 for k in 0..<reading.kept.count { sink.place(fields[k], reading.kept[k].cell, reading.kept[k].value) }
                 let dropped = reading.dropped.map { "\($0.cell.text.isEmpty ? "(blank)" : $0.cell.text)" }.joined(separator: " ")
                 sink.warn(.extraCells, targetLine,
-                          "section 三: row '\(row.label)' has \(vals.count) cells for \(columns.count) columns; " +
+                          "section 三: row '\(label(slot))' has \(vals.count) cells for \(columns) columns; " +
                           "extra cell(s) \(dropped) dropped: the only reading where 总计 equals the sum of the applicant columns")
             } else {
                 sink.warn(.extraCells, targetLine,
-                          "section 三: row '\(row.label)' has \(vals.count) cells for \(columns.count) columns and no single reading balances; " +
+                          "section 三: row '\(label(slot))' has \(vals.count) cells for \(columns) columns and no single reading balances; " +
                           "left blank, not read: \(TableText.describe(vals))")
-                RowAlignment.reportSplitNumber(vals, columns: columns.count, row: row.label, line: targetLine, into: &sink)
+                RowAlignment.reportSplitNumber(vals, columns: columns, row: label(slot), line: targetLine, into: &sink)
             }
             return
         }
-        let numbers = TableText.numbers(vals)
         sink.warn(.unplaced, targetLine,
-                  "section 三: row '\(row.label)' has \(vals.count) of \(columns.count) cells; their columns cannot be told, left blank" +
-                  (numbers.isEmpty ? "" : "; not read: \(TableText.describe(vals))"))
+                  "section 三: row '\(label(slot))' has \(vals.count) of \(columns) cells; their columns cannot be told, left blank" +
+                  (TableText.hasNumber(vals) ? "; not read: \(TableText.describe(vals))" : ""))
     }
 
     private mutating func reportMissingRows(version: FormVersion?) {
-        let expected = form.s3Rows.filter { row in
-            guard let version else { return row.versions.contains(.v2019) && row.versions.contains(.v2021) }
-            return row.versions.contains(version)
-        }
-        let missing = expected.filter { row in !seen[form.s3Rows.firstIndex { $0.id == row.id }!] }
+        let expected = Keywords.s3Expected(version)
+        let missing = expected.filter { !seen[$0] }
         if version == .v2019, !seen[form.s3Rows.count] {
             sink.warn(.missingRows, nil, "section 三: row '（六）其他处理' not found")
         }
         if !missing.isEmpty && missing.count < expected.count {
             sink.warn(.missingRows, nil, "section 三: \(missing.count) row(s) not found: " +
-                      missing.map { $0.label.count > 16 ? String($0.label.prefix(14)) + "…" : $0.label }.joined(separator: ", "))
+                      missing.map { let l = form.s3Rows[$0].label; return l.count > 16 ? String(l.prefix(14)) + "…" : l }
+                             .joined(separator: ", "))
         }
         // A subtotal printed for a group must equal its sub-rows.
-        for (group, printed) in printedSubtotals {
-            let sub = form.s3Rows.filter { $0.group == form.s3Groups.first { $0.id == group }?.label }
-            var vals = printed
+        for (group, printed) in printedSubtotals.enumerated() {
+            guard var vals = printed else { continue }
             TableText.trimSpacers(&vals, to: 7)
             guard vals.count == 7 else { continue }
-            for (ci, col) in form.s3Columns.enumerated() {
+            for ci in 0..<form.s3Columns.count {
                 guard case .number(let p) = vals[ci].value, let pi = p.integer else { continue }
                 var sum: Int64 = 0
                 var any = false
-                for r in sub {
-                    let n = sink.cells.integers[form.field(section: 3, row: r.id, column: col.id)!.index]
+                for r in Keywords.s3GroupRows[group] {
+                    let n = sink.cells.integers[Keywords.s3Fields[r][ci]]
                     if n != Corpus.nullInt { sum += n; any = true }
                 }
                 if any && sum != pi {
                     sink.warn(.textInCell, vals[ci].cell.line,
-                              "section 三: printed subtotal s3.\(group).\(col.id) = \(pi) but its rows sum to \(sum)")
+                              "section 三: printed subtotal s3.\(form.s3Groups[group].id).\(form.s3Columns[ci].id) = \(pi) but its rows sum to \(sum)")
                 }
             }
         }
@@ -437,15 +478,17 @@ enum RowAlignment {
 struct Section2Reader: RowReader {
     private let form = Form.standard
     var sink: ReadingSink
-    private var columns: [FormColumn] = []
+    /// The current sub-table's columns, by index in the form.
+    private var columns: [Int] = []
     private var headerOpen = false
     private var pendingHeader: [UInt8] = []
-    private var row: FormRow?
-    private var unknownRow: String?
+    private var row: Int?
+    private var unknownRow: RawCell?
     private var rowLine = 0
     var values: [PendingValue] = []
-    private var seen: Set<String> = []
-    private var versionVotes: [FormVersion: Int] = [:]
+    private var seen = [Bool](repeating: false, count: Form.standard.s2Rows.count)
+    /// Columns that belong to only one version, counted per version (2019, 2021).
+    private var votes2019 = 0, votes2021 = 0
     private var folded: [UInt8] = []
 
     static func read(_ tokens: [CellToken], into sink: inout ReadingSink) {
@@ -462,25 +505,27 @@ struct Section2Reader: RowReader {
 
     mutating func text(_ cell: RawCell) {
         LabelFolding.foldBytes(cell.bytes, into: &folded)
-        handleText(folded, cell)
+        handleText(cell)
     }
 
     private mutating func run(_ tokens: [CellToken]) {
         walk(tokens)
-        if let v = versionVotes.max(by: { $0.value < $1.value })?.key { sink.evidence[2] = v }
-        if versionVotes.count > 1 {
+        if votes2019 + votes2021 > 0 { sink.evidence[2] = votes2019 > votes2021 ? .v2019 : .v2021 }
+        if votes2019 > 0 && votes2021 > 0 {
             sink.warn(.mixedFormat, nil, "section 二: columns of both the 2019 and the 2021 format")
         }
     }
 
-    private mutating func handleText(_ folded: [UInt8], _ cell: RawCell) {
+    /// A text cell in `folded`: a sub-table's start, a column header, a row label, or a label
+    /// the form does not have.
+    private mutating func handleText(_ cell: RawCell) {
         let hits = Keywords.index.scan(folded)
         if hits.contains(Keywords.article20) || hits.contains(Keywords.contents) {
             flush()
             row = nil; unknownRow = nil
-            columns = []
+            columns.removeAll(keepingCapacity: true)
             headerOpen = true
-            pendingHeader = []
+            pendingHeader.removeAll(keepingCapacity: true)
             return
         }
         let joined = pendingHeader.isEmpty ? nil : matchColumn(Keywords.index.scan(pendingHeader + folded))
@@ -488,18 +533,18 @@ struct Section2Reader: RowReader {
             if row != nil || unknownRow != nil {
                 flush()
                 row = nil; unknownRow = nil
-                columns = []
+                columns.removeAll(keepingCapacity: true)
             }
-            if !headerOpen { columns = []; headerOpen = true }
+            if !headerOpen { columns.removeAll(keepingCapacity: true); headerOpen = true }
             columns.append(c)
-            pendingHeader = []
+            pendingHeader.removeAll(keepingCapacity: true)
             return
         }
-        if let i = form.s2Rows.indices.first(where: { hits.containsAny(Keywords.s2Rows[$0]) }) {
+        if let i = Keywords.s2Rows.indices.first(where: { hits.containsAny(Keywords.s2Rows[$0]) }) {
             flush()
             headerOpen = false
-            pendingHeader = []
-            row = form.s2Rows[i]
+            pendingHeader.removeAll(keepingCapacity: true)
+            row = i
             rowLine = cell.line
             return
         }
@@ -509,72 +554,68 @@ struct Section2Reader: RowReader {
             return
         }
         flush()
-        unknownRow = cell.text
+        unknownRow = cell
         rowLine = cell.line
     }
 
-    private func matchColumn(_ hits: KeywordHits) -> FormColumn? {
+    /// The column a header names. Most specific first: 收费金额 before 采购总金额 before
+    /// 总金额 (the schema's order).
+    private func matchColumn(_ hits: KeywordHits) -> Int? {
         if hits.isEmpty { return nil }
-        // Most specific first: 收费金额 before 采购总金额 before 总金额 (the schema's order).
-        for (i, c) in form.s2Columns.enumerated() where hits.containsAny(Keywords.s2Columns[i]) {
-            return c
-        }
-        return nil
+        return Keywords.s2Columns.indices.first { hits.containsAny(Keywords.s2Columns[$0]) }
     }
 
     mutating func flush() {
-        defer { values = []; if row != nil || unknownRow != nil { row = nil; unknownRow = nil } }
+        defer { values.removeAll(keepingCapacity: true); row = nil; unknownRow = nil }
         if let label = unknownRow {
-            let numbers = TableText.numbers(values)
-            if !numbers.isEmpty {
-                sink.warn(.unknownLabel, rowLine, "section 二: row '\(label)' is not in the standard form; not read: \(TableText.describe(numbers))")
+            if TableText.hasNumber(values) {
+                sink.warn(.unknownLabel, rowLine, "section 二: row '\(label.text)' is not in the standard form; not read: \(TableText.describe(TableText.numbers(values)))")
             }
             return
         }
         guard let row else { return }
-        let key = "s2.\(row.id)"
-        if seen.contains(key) {
-            let numbers = TableText.numbers(values)
-            sink.warn(.duplicateRow, rowLine, "section 二: row '\(row.label)' printed again; kept the first" +
-                      (numbers.isEmpty ? "" : ", not read: \(TableText.describe(numbers))"))
+        let rowLabel = form.s2Rows[row].label
+        if seen[row] {
+            sink.warn(.duplicateRow, rowLine, "section 二: row '\(rowLabel)' printed again; kept the first" +
+                      (TableText.hasNumber(values) ? ", not read: \(TableText.describe(TableText.numbers(values)))" : ""))
             return
         }
-        seen.insert(key)
+        seen[row] = true
         guard !columns.isEmpty else {
-            let numbers = TableText.numbers(values)
-            if !numbers.isEmpty {
-                sink.warn(.unplaced, rowLine, "section 二: row '\(row.label)' has no column header; not read: \(TableText.describe(numbers))")
+            if TableText.hasNumber(values) {
+                sink.warn(.unplaced, rowLine, "section 二: row '\(rowLabel)' has no column header; not read: \(TableText.describe(TableText.numbers(values)))")
             }
             return
         }
-        var vals = values
-        TableText.trimSpacers(&vals, to: columns.count)
-        var fields: [Field?] = []
+        TableText.trimSpacers(&values, to: columns.count)
+        // Same column id, different label (two kinds of amount): the field is this row's.
+        let fields = Keywords.s2Fields[row]
         for c in columns {
-            // Same column id, different label (two kinds of amount): pick the field of this row.
-            let f = form.field(section: 2, row: row.id, column: c.id)
-            if f == nil {
-                sink.warn(.unexpectedColumn, rowLine, "section 二: row '\(row.label)' has no column '\(c.label)' in either format")
-            } else if let f {
-                for v in f.versions where f.versions.count == 1 { versionVotes[v, default: 0] += 1 }
+            if let f = fields[c] {
+                switch Keywords.fieldOnlyVersion[f] {
+                case .v2019?: votes2019 += 1
+                case .v2021?: votes2021 += 1
+                case nil: break
+                }
+            } else {
+                sink.warn(.unexpectedColumn, rowLine, "section 二: row '\(rowLabel)' has no column '\(form.s2Columns[c].label)' in either format")
             }
-            fields.append(f)
         }
-        if vals.count == columns.count {
-            for (f, v) in zip(fields, vals) {
-                if let f { sink.place(f.index, v.cell, v.value) }
+        if values.count == columns.count {
+            for (c, v) in zip(columns, values) {
+                if let f = fields[c] { sink.place(f, v.cell, v.value) }
                 else if case .number = v.value {
                     sink.warn(.unexpectedColumn, v.cell.line, "section 二: value \(v.cell.text) in an unexpected column not read")
                 }
             }
             return
         }
-        if vals.isEmpty {
-            sink.warn(.unplaced, rowLine, "section 二: row '\(row.label)' has no values")
+        if values.isEmpty {
+            sink.warn(.unplaced, rowLine, "section 二: row '\(rowLabel)' has no values")
             return
         }
-        let code: ReadFinding = vals.count > columns.count ? .extraCells : .unplaced
-        sink.warn(code, rowLine, "section 二: row '\(row.label)' has \(vals.count) cells for \(columns.count) column(s); left blank, not read: \(TableText.describe(vals))")
+        let code: ReadFinding = values.count > columns.count ? .extraCells : .unplaced
+        sink.warn(code, rowLine, "section 二: row '\(rowLabel)' has \(values.count) cells for \(columns.count) column(s); left blank, not read: \(TableText.describe(values))")
     }
 }
 
