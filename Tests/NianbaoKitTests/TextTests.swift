@@ -38,7 +38,10 @@ final class TextTests: XCTestCase {
     func testLabelFoldingBothPathsAgree() {
         let labels = ["（一）予以公开", "(一) 予以公开", "商业 企业", "3.危及“三安全一稳定”", "3.危及\"三安全一稳定\"",
                       "本年新收政府資訊公開申請(qǐng)數量", "[bookmark: _GoBack]一、总体情况", "规范性檔案",
-                      "行政规范性文件　", "（本列数据的勾稽关系为：第一项加第二项之和）", "２０２１年"]
+                      "行政规范性文件　", "（本列数据的勾稽关系为：第一项加第二项之和）", "２０２１年",
+                      // Pinyin after a character is dropped on the byte path too; other brackets stay.
+                      "2.申请(qǐng)人逾期", "申請（qǐng）人", "申请 (qing) 人", "申请(shen qing)", "申请(abcdefg)",
+                      "申请(abcdef)", "申请(ｑｉｎｇ)", "二、(qǐng)", "申请(qǐng", "公开(一)", "申请(ABC)", "申请(é1)"]
         for l in labels {
             XCTAssertEqual(String(decoding: LabelFolding.foldBytes(Array(l.utf8)[...]), as: UTF8.self), LabelFolding.fold(l), l)
         }

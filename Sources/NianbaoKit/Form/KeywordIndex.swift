@@ -29,22 +29,87 @@ public struct KeywordHits: Sendable {
 
     public func containsAny(_ ids: [Int]) -> Bool { ids.contains { contains($0) } }
     public var isEmpty: Bool { bits.0 | bits.1 | bits.2 | bits.3 == 0 }
+
+    init() {}
+
+    /// The set of `ids`, to test a label's hits against at once.
+    init(_ ids: [Int]) { for i in ids { insert(i) } }
+
+    func intersects(_ other: KeywordHits) -> Bool {
+        (bits.0 & other.bits.0) | (bits.1 & other.bits.1) | (bits.2 & other.bits.2) | (bits.3 & other.bits.3) != 0
+    }
+
+    /// Calls `body` with each id in the set, in increasing order.
+    @inline(__always)
+    func forEach(_ body: (Int) -> Void) {
+        @inline(__always) func each(_ word: UInt64, _ base: Int) {
+            var w = word
+            while w != 0 {
+                body(base | w.trailingZeroBitCount)
+                w &= w - 1
+            }
+        }
+        each(bits.0, 0); each(bits.1, 64); each(bits.2, 128); each(bits.3, 192)
+    }
+}
+
+/// A list of things each named by key words (the rows of a table, its columns), indexed by
+/// key word: which of them a label names is then a look-up per key word found in the label,
+/// not a test per thing.
+public struct KeywordTable: Sendable {
+    /// By key-word id: the first and the last item named by it, or -1.
+    private let firstItem: [Int16]
+    private let lastItem: [Int16]
+
+    /// `items[i]`: the key-word ids of item i.
+    init(_ items: [[Int]]) {
+        var first = [Int16](repeating: -1, count: 256), last = [Int16](repeating: -1, count: 256)
+        for (i, ids) in items.enumerated() {
+            for id in ids {
+                if first[id] < 0 { first[id] = Int16(i) }
+                last[id] = Int16(i)
+            }
+        }
+        firstItem = first
+        lastItem = last
+    }
+
+    /// The first item, in the list's order, named by any of `hits`.
+    func first(_ hits: KeywordHits) -> Int? {
+        var best = Int.max
+        hits.forEach { let i = Int(firstItem[$0]); if i >= 0 && i < best { best = i } }
+        return best == Int.max ? nil : best
+    }
+
+    /// The last item, in the list's order, named by any of `hits`.
+    func last(_ hits: KeywordHits) -> Int? {
+        var best = -1
+        hits.forEach { best = max(best, Int(lastItem[$0])) }
+        return best < 0 ? nil : best
+    }
 }
 
 /// Every key word of the form, numbered, with an index by first character.
-public final class KeywordIndex: Sendable {
+///
+/// The tables are flat buffers allocated once for the process (the index is a singleton and
+/// never changes after `init`): a label's scan then costs a table look-up per character and
+/// a byte comparison per candidate key word, with no reference counting or bounds checks.
+public final class KeywordIndex: @unchecked Sendable {
     public static let shared = KeywordIndex()
 
-    private let keywords: [[UInt8]]
     private let ids: [String: Int]
-    /// Key words by the UTF-8 bytes of their first character, packed into a UInt32.
-    private let byFirst: [UInt32: [Int]]
-    /// For first characters of three UTF-8 bytes (U+0800…U+FFFF): 1 + an index into
-    /// `cjkCandidates`, or 0.
-    private let cjkSlot: [UInt16]
-    private let cjkCandidates: [[Int]]
-    /// For ASCII first characters: the key words starting with that byte.
-    private let asciiCandidates: [[Int]]
+    /// All key words' bytes, one after another; word `k` is `wordBytes[wordStart[k]..<wordStart[k + 1]]`.
+    private let wordBytes: UnsafeMutableBufferPointer<UInt8>
+    private let wordStart: UnsafeMutableBufferPointer<Int32>
+    /// Candidate lists, one after another: list `c` is `candidates[listStart[c]..<listStart[c + 1]]`,
+    /// the ids of the key words starting with one character.
+    private let candidates: UnsafeMutableBufferPointer<UInt8>
+    private let listStart: UnsafeMutableBufferPointer<Int32>
+    /// By first character: the candidate list, or -1. ASCII characters by their byte, characters
+    /// of three UTF-8 bytes (U+0800…U+FFFF) by 128 + scalar − 0x800.
+    private let listOf: UnsafeMutableBufferPointer<Int32>
+    /// First characters of two or four bytes (none in the form today), packed into a UInt32.
+    private let otherLists: [UInt32: Int32]
 
     private init() {
         let form = Form.standard
@@ -55,26 +120,50 @@ public final class KeywordIndex: Sendable {
         for s in form.sections { s.headingKeywords.flatMap { $0 }.forEach(add) }
         for w in KeywordIndex.extraWords { add(LabelFolding.fold(w)) }
         precondition(words.count <= 256, "KeywordHits holds 256 key words")
-        keywords = words.map { Array($0.utf8) }
+        let keywords = words.map { Array($0.utf8) }
         var ids: [String: Int] = [:]
         for (i, w) in words.enumerated() { ids[w] = i }
         self.ids = ids
-        var byFirst: [UInt32: [Int]] = [:]
+
+        func buffer<T>(_ a: [T]) -> UnsafeMutableBufferPointer<T> {
+            let b = UnsafeMutableBufferPointer<T>.allocate(capacity: max(1, a.count))
+            _ = b.initialize(from: a)
+            return b
+        }
+        wordBytes = buffer(keywords.flatMap { $0 })
+        var starts: [Int32] = [0]
+        for k in keywords { starts.append(starts.last! + Int32(k.count)) }
+        wordStart = buffer(starts)
+
+        var byFirst: [UInt32: [UInt8]] = [:]
+        var order: [UInt32] = []
         for (i, k) in keywords.enumerated() {
-            byFirst[KeywordIndex.packFirst(k[...]), default: []].append(i)
+            let first = KeywordIndex.packFirst(k[...])
+            if byFirst[first] == nil { order.append(first) }
+            byFirst[first, default: []].append(UInt8(i))
         }
-        self.byFirst = byFirst
-        var slots = [UInt16](repeating: 0, count: 0x10000)
-        var candidates: [[Int]] = []
-        for (packed, list) in byFirst where packed >= 0xE0A080 && packed <= 0xEFBFBF {
-            let b0 = (packed >> 16) & 0xFF, b1 = (packed >> 8) & 0xFF, b2 = packed & 0xFF
-            let scalar = ((b0 & 0x0F) << 12) | ((b1 & 0x3F) << 6) | (b2 & 0x3F)
-            candidates.append(list)
-            slots[Int(scalar)] = UInt16(candidates.count)
+        var flat: [UInt8] = []
+        var listStarts: [Int32] = [0]
+        var slots = [Int32](repeating: -1, count: 128 + 0x10000 - 0x800)
+        var others: [UInt32: Int32] = [:]
+        for packed in order {
+            let list = Int32(listStarts.count - 1)
+            flat += byFirst[packed]!
+            listStarts.append(Int32(flat.count))
+            if packed < 0x80 {
+                slots[Int(packed)] = list
+            } else if packed >= 0xE0A080 && packed <= 0xEFBFBF {
+                let b0 = (packed >> 16) & 0xFF, b1 = (packed >> 8) & 0xFF, b2 = packed & 0xFF
+                let scalar = ((b0 & 0x0F) << 12) | ((b1 & 0x3F) << 6) | (b2 & 0x3F)
+                slots[128 + Int(scalar) - 0x800] = list
+            } else {
+                others[packed] = list
+            }
         }
-        cjkSlot = slots
-        cjkCandidates = candidates
-        asciiCandidates = (0..<128).map { byFirst[UInt32($0)] ?? [] }
+        candidates = buffer(flat)
+        listStart = buffer(listStarts)
+        listOf = buffer(slots)
+        otherLists = others
     }
 
     /// Words the readers look for besides the form's own labels.
@@ -99,42 +188,41 @@ public final class KeywordIndex: Sendable {
 
     /// The key words that occur in a folded label.
     public func scan(_ folded: [UInt8]) -> KeywordHits {
+        folded.withUnsafeBufferPointer { scan($0) }
+    }
+
+    func scan(_ p: UnsafeBufferPointer<UInt8>) -> KeywordHits {
         var hits = KeywordHits()
-        folded.withUnsafeBufferPointer { p in
-            var i = 0
-            let n = p.count
-            while i < n {
-                let b0 = p[i]
-                let len = b0 < 0x80 ? 1 : b0 < 0xE0 ? 2 : b0 < 0xF0 ? 3 : 4
-                var list: [Int]?
-                if b0 < 0x80 {
-                    let c = asciiCandidates[Int(b0)]
-                    if c.isEmpty { i += 1; continue }
-                    list = c
-                } else if len == 3 && i + 2 < n {
-                    let scalar = (UInt32(b0 & 0x0F) << 12) | (UInt32(p[i + 1] & 0x3F) << 6) | UInt32(p[i + 2] & 0x3F)
-                    let slot = cjkSlot[Int(scalar)]
-                    if slot == 0 { i += 3; continue }
-                    list = cjkCandidates[Int(slot) - 1]
-                }
-                if list == nil {
-                    var v: UInt32 = 0
-                    var k = 0
-                    while k < len && i + k < n { v = v << 8 | UInt32(p[i + k]); k += 1 }
-                    list = byFirst[v]
-                }
-                if let candidates = list {
-                    for c in candidates {
-                        let w = keywords[c]
-                        if i + w.count <= n {
-                            var j = len
-                            while j < w.count && p[i + j] == w[j] { j += 1 }
-                            if j == w.count { hits.insert(c) }
-                        }
+        var i = 0
+        let n = p.count
+        while i < n {
+            let b0 = p[i]
+            let len = b0 < 0x80 ? 1 : b0 < 0xE0 ? 2 : b0 < 0xF0 ? 3 : 4
+            var list: Int32 = -1
+            if b0 < 0x80 {
+                list = listOf[Int(b0)]
+            } else if len == 3 {
+                guard i + 2 < n else { break }
+                let scalar = (Int(b0 & 0x0F) << 12) | (Int(p[i + 1] & 0x3F) << 6) | Int(p[i + 2] & 0x3F)
+                if scalar >= 0x800 { list = listOf[128 + scalar - 0x800] }
+            } else if !otherLists.isEmpty {
+                var v: UInt32 = 0
+                var k = 0
+                while k < len && i + k < n { v = v << 8 | UInt32(p[i + k]); k += 1 }
+                list = otherLists[v] ?? -1
+            }
+            if list >= 0 {
+                for c in Int(listStart[Int(list)])..<Int(listStart[Int(list) + 1]) {
+                    let word = Int(candidates[c])
+                    let start = Int(wordStart[word]), count = Int(wordStart[word + 1]) - start
+                    if i + count <= n {
+                        var j = len
+                        while j < count && p[i + j] == wordBytes[start + j] { j += 1 }
+                        if j == count { hits.insert(word) }
                     }
                 }
-                i += len
             }
+            i += len
         }
         return hits
     }
@@ -160,28 +248,50 @@ extension LabelFolding {
     /// its labels.
     static func foldBytes(_ s: TextBytes, into out: inout [UInt8]) {
         out.removeAll(keepingCapacity: true)
+        guard !s.isEmpty else { return }
+        // The fast path never makes a label longer, so it writes into room for all of `s`
+        // (made by copying `s`, which is one memcpy).
+        out.append(contentsOf: UnsafeBufferPointer(rebasing: s))
+        let written = out.withUnsafeMutableBufferPointer { o in
+            simplifiedTable.withUnsafeBufferPointer { foldFast(s, into: o.baseAddress!, simplified: $0) }
+        }
+        if let written {
+            out.removeLast(out.count - written)
+        } else {
+            out = Array(fold(String(decoding: s, as: UTF8.self)).utf8)
+        }
+    }
+
+    /// The byte path of `fold`: the number of bytes written to `out`, or nil where only the
+    /// careful path can decide (Word markup, Latin letters, Taiwan wording, odd pinyin).
+    private static func foldFast(_ s: TextBytes, into out: UnsafeMutablePointer<UInt8>,
+                                 simplified: UnsafeBufferPointer<UInt32>) -> Int? {
+        var n = 0
         var i = s.startIndex
         let end = s.endIndex
         while i < end {
             let b = s[i]
             if b < 0x80 {
                 if b == 0x20 || b == 0x09 || b == 0x0A || b == 0x0D { i += 1; continue }
-                if b == 0x27 { out.append(0x22) } else { out.append(b) }
-                // Possible pinyin or Word markup: take the careful path.
-                if b == 0x5B || (b == 0x28 && i + 1 < end && ((s[i + 1] >= 0x61 && s[i + 1] <= 0x7A) || (s[i + 1] >= 0xC3 && s[i + 1] <= 0xC7))) {
-                    out = Array(fold(String(decoding: s, as: UTF8.self)).utf8); return
+                if b == 0x5B { return nil }                       // possible Word markup
+                if b == 0x28 {
+                    switch pinyinAfter(s, open: i, length: 1, folded: out, count: n) {
+                    case .skip(let next): i = next; continue
+                    case .keep: break
+                    case .unsure: return nil
+                    }
                 }
+                out[n] = b == 0x27 ? 0x22 : b
+                n += 1
                 i += 1
                 continue
             }
             if b < 0xE0 {
                 // Two-byte: NBSP is spacing; the rest (Latin with tone marks) goes careful.
                 if b == 0xC2, i + 1 < end, s[i + 1] == 0xA0 { i += 2; continue }
-                out = Array(fold(String(decoding: s, as: UTF8.self)).utf8); return
+                return nil
             }
-            guard b < 0xF0, i + 2 < end else {
-                out = Array(fold(String(decoding: s, as: UTF8.self)).utf8); return
-            }
+            guard b < 0xF0, i + 2 < end else { return nil }
             let b1 = s[i + 1], b2 = s[i + 2]
             let scalar = (UInt32(b & 0x0F) << 12) | (UInt32(b1 & 0x3F) << 6) | UInt32(b2 & 0x3F)
             switch scalar {
@@ -189,35 +299,84 @@ extension LabelFolding {
                 break
             case 0xFF01...0xFF5E:
                 let a = UInt8(scalar - 0xFEE0)
-                if a == 0x28, i + 3 < end, (s[i + 3] >= 0x61 && s[i + 3] <= 0x7A) || (s[i + 3] >= 0xC3 && s[i + 3] <= 0xC7) {
-                    out = Array(fold(String(decoding: s, as: UTF8.self)).utf8); return
+                if a == 0x28 {
+                    switch pinyinAfter(s, open: i, length: 3, folded: out, count: n) {
+                    case .skip(let next): i = next; continue
+                    case .keep: break
+                    case .unsure: return nil
+                    }
                 }
-                out.append(a == 0x27 ? 0x22 : a)
+                out[n] = a == 0x27 ? 0x22 : a
+                n += 1
             case 0x201C, 0x201D, 0x300C, 0x300D, 0x300E, 0x300F, 0x2018, 0x2019:
-                out.append(0x22)
+                out[n] = 0x22; n += 1
             case 0x3014, 0x3010:
-                out.append(0x5B)
+                out[n] = 0x5B; n += 1
             case 0x3015, 0x3011:
-                out.append(0x5D)
+                out[n] = 0x5D; n += 1
             case 0x2215:
-                out.append(0x2F)
+                out[n] = 0x2F; n += 1
             default:
-                if scalar >= 0x4E00 && scalar <= 0x9FFF, case let simple = simplifiedTable[Int(scalar - 0x4E00)], simple != 0 {
-                    appendUTF8(simple, to: &out)
+                if scalar >= 0x4E00 && scalar <= 0x9FFF, case let simple = simplified[Int(scalar - 0x4E00)], simple != 0 {
                     // Taiwan wording (資訊, 檔案) is rare; let the careful path handle it.
-                    if simple == 0x8BAF || simple == 0x6863 { out = Array(fold(String(decoding: s, as: UTF8.self)).utf8); return }
+                    if simple == 0x8BAF || simple == 0x6863 { return nil }
+                    out[n] = UInt8(0xE0 | (simple >> 12))
+                    out[n + 1] = UInt8(0x80 | ((simple >> 6) & 0x3F))
+                    out[n + 2] = UInt8(0x80 | (simple & 0x3F))
                 } else {
-                    out.append(b); out.append(b1); out.append(b2)
+                    out[n] = b; out[n + 1] = b1; out[n + 2] = b2
                 }
+                n += 3
             }
             i += 3
         }
+        return n
     }
 
-    @inline(__always)
-    static func appendUTF8(_ v: UInt32, to out: inout [UInt8]) {
-        out.append(UInt8(0xE0 | (v >> 12)))
-        out.append(UInt8(0x80 | ((v >> 6) & 0x3F)))
-        out.append(UInt8(0x80 | (v & 0x3F)))
+    enum PinyinBracket { case skip(next: Int), keep, unsure }
+
+    /// At an opening bracket of `length` bytes: whether it starts pinyin injected after a
+    /// character (`申请(qǐng)`), which folding drops as `removePinyin` does — `skip` to the
+    /// byte after the closing bracket — or is an ordinary bracket to `keep`. Spacing or
+    /// full-width letters inside are left to the careful path (`unsure`).
+    static func pinyinAfter(_ s: TextBytes, open: Int, length: Int, folded: UnsafeMutablePointer<UInt8>, count n: Int) -> PinyinBracket {
+        // The character before, as folded, must be CJK.
+        guard n >= 3, folded[n - 3] & 0xF0 == 0xE0 else { return .keep }
+        let before = (UInt32(folded[n - 3] & 0x0F) << 12) | (UInt32(folded[n - 2] & 0x3F) << 6) | UInt32(folded[n - 1] & 0x3F)
+        guard isCJK(Unicode.Scalar(before)!) else { return .keep }
+        var j = open + length
+        var letters = 0
+        var sawTone = false
+        var closed = false
+        let end = s.endIndex
+        scan: while j < end {
+            let b = s[j]
+            switch b {
+            case 0x61...0x7A:
+                letters += 1; j += 1
+            case 0x29:
+                closed = true; j += 1; break scan
+            case 0xC3...0xC7 where j + 1 < end:
+                let v = (UInt32(b & 0x1F) << 6) | UInt32(s[j + 1] & 0x3F)
+                guard isPinyinLetter(Unicode.Scalar(v)!) else { return .keep }
+                letters += 1; sawTone = true; j += 2
+            case 0xEF where j + 2 < end && s[j + 1] == 0xBC && s[j + 2] == 0x89:           // ）
+                closed = true; j += 3; break scan
+            case 0x20, 0x09, 0x0A, 0x0D, 0xC2, 0xE2, 0xE3, 0xEF:
+                // Spacing (which folding drops) or full-width letters: let fold decide.
+                return letters == 0 && b >= 0xE2 && !isSpacingOrLetter(s, j) ? .keep : .unsure
+            default:
+                return .keep
+            }
+        }
+        guard closed, letters > 0, sawTone || letters <= 6 else { return .keep }
+        return .skip(next: j)
+    }
+
+    /// Whether the three-byte character at `j` is spacing or a full-width Latin letter.
+    private static func isSpacingOrLetter(_ s: TextBytes, _ j: Int) -> Bool {
+        guard j + 2 < s.endIndex else { return false }
+        let v = (UInt32(s[j] & 0x0F) << 12) | (UInt32(s[j + 1] & 0x3F) << 6) | UInt32(s[j + 2] & 0x3F)
+        return v == 0x3000 || (0x2002...0x200B).contains(v) || v == 0xFEFF || (0xFF41...0xFF5A).contains(v)
     }
 }

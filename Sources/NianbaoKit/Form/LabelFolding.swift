@@ -91,7 +91,7 @@ public enum LabelFolding {
         (0x4E00...0x9FFF).contains(s.value) || (0x3400...0x4DBF).contains(s.value)
     }
 
-    private static func isPinyinLetter(_ s: Unicode.Scalar) -> Bool {
+    static func isPinyinLetter(_ s: Unicode.Scalar) -> Bool {
         let v = s.value
         if (0x61...0x7A).contains(v) { return true }
         // Latin letters with tone marks: ā á ǎ à ē é ě è ī í ǐ ì ō ó ǒ ò ū ú ǔ ù ǖ ǘ ǚ ǜ ü

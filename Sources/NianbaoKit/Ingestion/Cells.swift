@@ -14,6 +14,10 @@ public typealias TextBytes = Slice<UnsafeBufferPointer<UInt8>>
 public struct SourceLine {
     public var bytes: TextBytes
     public var number: Int
+    /// How many tabs and pipes the line holds, counted while splitting: the layout tests of
+    /// every later step read these instead of searching the line again.
+    public var tabs: Int32 = 0
+    public var pipes: Int32 = 0
 
     public var text: String { String(decoding: bytes, as: UTF8.self) }
 }
@@ -65,17 +69,26 @@ public enum Lines {
         let hasLF = text.contains(0x0A)
         let terminator: UInt8 = hasLF ? 0x0A : 0x0D
         var i = 0
+        var tabs: Int32 = 0, pipes: Int32 = 0
         while i < text.count {
-            if text[i] == terminator {
+            let b = text[i]
+            if b == terminator {
                 var end = i
                 if hasLF, end > start, text[end - 1] == 0x0D { end -= 1 }
-                lines.append(SourceLine(bytes: text[start..<end], number: sourceLine(number)))
+                lines.append(SourceLine(bytes: text[start..<end], number: sourceLine(number), tabs: tabs, pipes: pipes))
                 number += 1
                 start = i + 1
+                tabs = 0; pipes = 0
+            } else if b == 0x09 {
+                tabs += 1
+            } else if b == 0x7C {
+                pipes += 1
             }
             i += 1
         }
-        if start < text.count { lines.append(SourceLine(bytes: text[start..<text.count], number: sourceLine(number))) }
+        if start < text.count {
+            lines.append(SourceLine(bytes: text[start..<text.count], number: sourceLine(number), tabs: tabs, pipes: pipes))
+        }
         return lines
     }
 
@@ -140,21 +153,20 @@ public enum CellSplitter {
         for line in lines {
             let trimmed = Bytes.trim(line.bytes)
             if trimmed.isEmpty {
-                if line.bytes.contains(0x09) {
+                if line.tabs > 0 {
                     // A tab with nothing after it is an empty cell in the one-cell-per-line layout.
-                    let tabs = line.bytes.reduce(0) { $0 + ($1 == 0x09 ? 1 : 0) }
-                    for _ in 0..<max(1, tabs) { tokens.append(.cell(RawCell(bytes: trimmed, line: line.number))) }
+                    for _ in 0..<line.tabs { tokens.append(.cell(RawCell(bytes: trimmed, line: line.number))) }
                 } else {
                     tokens.append(.hardBreak(line: line.number))
                 }
                 continue
             }
-            if line.bytes.contains(0x09) {
+            if line.tabs > 0 {
                 // Pieces between tabs; an empty first piece is the line's indent.
                 let bytes = line.bytes
                 let firstTab = bytes.firstIndex(of: 0x09)!
                 let skipFirst = Bytes.trim(bytes[bytes.startIndex..<firstTab]).isEmpty
-                let pieces = bytes.count(where: { $0 == 0x09 }) + (skipFirst ? 0 : 1)
+                let pieces = Int(line.tabs) + (skipFirst ? 0 : 1)
                 if pieces == 1 {
                     votes[TableLayout.tabCells.ordinal] += 1
                     let start = skipFirst ? firstTab + 1 : bytes.startIndex
@@ -168,7 +180,7 @@ public enum CellSplitter {
                 }
                 continue
             }
-            if trimmed.contains(0x7C) {   // '|'
+            if line.pipes > 0 {
                 let onlyPipes = trimmed.allSatisfy { $0 == 0x7C || Bytes.isSpace($0) || $0 == 0x2D || $0 == 0x3A }
                 if onlyPipes {
                     if trimmed.contains(0x2D) { continue }    // markdown separator |---|---|
@@ -185,7 +197,7 @@ public enum CellSplitter {
                 let lastPipe = trimmed.lastIndex(of: 0x7C)!
                 let dropFirst = markdown && Bytes.trim(trimmed[trimmed.startIndex..<firstPipe]).isEmpty
                 let dropLast = trimmed.last == 0x7C && Bytes.trim(trimmed[(lastPipe + 1)...]).isEmpty
-                let pieces = trimmed.count(where: { $0 == 0x7C }) + 1 - (dropFirst ? 1 : 0) - (dropLast ? 1 : 0)
+                let pieces = Int(line.pipes) + 1 - (dropFirst ? 1 : 0) - (dropLast ? 1 : 0)
                 votes[(markdown ? TableLayout.markdown : .pipeCells).ordinal] += 1
                 forEachPiece(trimmed, on: 0x7C, dropFirst: dropFirst, dropLast: dropLast) {
                     tokens.append(.cell(RawCell(bytes: Bytes.trim($0), line: line.number)))

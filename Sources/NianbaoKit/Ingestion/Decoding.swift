@@ -94,6 +94,14 @@ public enum Decoder {
                 let b = base[i]
                 if b < 0x80 { ascii(b); i += 1; continue }
                 onlySpace = false
+                // Chinese text is mostly three-byte characters: checked here in line.
+                if b & 0xF0 == 0xE0, i + 2 < n {
+                    let c1 = base[i + 1], c2 = base[i + 2]
+                    if c1 & 0xC0 == 0x80, c2 & 0xC0 == 0x80, b != 0xE0 || c1 >= 0xA0, b != 0xED || c1 < 0xA0 {
+                        i += 3
+                        continue
+                    }
+                }
                 let len = Decoder.sequenceLength(base, i, n)
                 if len == 0 { isValidUTF8 = false; i += 1 } else { i += len }
             }

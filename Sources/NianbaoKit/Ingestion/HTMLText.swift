@@ -76,20 +76,44 @@ struct TagName {
             return
         }
         var packed: UInt64 = 0
-        for b in name { packed = packed << 8 | UInt64(b >= 0x41 && b <= 0x5A ? b | 0x20 : b) }
-        kind = TagName.kinds[packed] ?? .other
+        var j = name.startIndex
+        while j < name.endIndex {
+            let b = name.base[j]
+            packed = packed << 8 | UInt64(b >= 0x41 && b <= 0x5A ? b | 0x20 : b)
+            j += 1
+        }
+        // Cells and rows are most of a page's tags: looked at before the table.
+        switch packed {
+        case TagName.td, TagName.th: kind = .cell; return
+        case TagName.tr: kind = .row; return
+        default: kind = TagName.kind(packed)
+        }
         if kind == .skipped { bytes = name.map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 } }
     }
 
     static func pack(_ s: String) -> UInt64 { s.utf8.reduce(0) { $0 << 8 | UInt64($1) } }
+    static let td: UInt64 = 0x7464, th: UInt64 = 0x7468, tr: UInt64 = 0x7472
 
-    static let kinds: [UInt64: Kind] = {
-        var k: [UInt64: Kind] = [pack("table"): .table, pack("tr"): .row, pack("td"): .cell, pack("th"): .cell,
-                                 pack("br"): .lineBreak]
-        for name in HTMLText.blockElements where name.count <= 8 { k[pack(name)] = .block }
-        for name in HTMLText.skippedElements { k[pack(name)] = .skipped }
-        return k
+    /// The kind of a packed name, by binary search of a sorted table: cheaper than hashing
+    /// for a few dozen names.
+    static func kind(_ packed: UInt64) -> Kind {
+        var lo = 0, hi = sortedNames.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if sortedNames[mid] < packed { lo = mid + 1 } else { hi = mid }
+        }
+        return lo < sortedNames.count && sortedNames[lo] == packed ? sortedKinds[lo] : .other
+    }
+
+    private static let table: [(name: UInt64, kind: Kind)] = {
+        var k: [(UInt64, Kind)] = [(pack("table"), .table), (pack("tr"), .row), (pack("td"), .cell), (pack("th"), .cell),
+                                   (pack("br"), .lineBreak)]
+        k += HTMLText.blockElements.filter { $0.count <= 8 }.map { (pack($0), .block) }
+        k += HTMLText.skippedElements.map { (pack($0), .skipped) }
+        return k.sorted { $0.0 < $1.0 }
     }()
+    private static let sortedNames = table.map(\.name)
+    private static let sortedKinds = table.map(\.kind)
 }
 
 /// One pass over a page: tags, text and tables to lines.
@@ -131,6 +155,12 @@ private struct PageReader {
                 tag()
             } else if b == 0x26 {
                 characterReference()
+            } else if Self.isPlain(b) {
+                // A run of plain text, copied at once.
+                var j = i + 1
+                while j < n, Self.isPlain(page[j]) { j += 1 }
+                addText(page[i..<j])
+                i = j
             } else {
                 if b == 0x0A { line += 1 }
                 addText(b)
@@ -159,6 +189,20 @@ private struct PageReader {
     }
 
     mutating func addText(_ s: [UInt8]) { for b in s { addText(b) } }
+
+    /// Text bytes that `addText` keeps as they are: not markup, not a line break or tab.
+    @inline(__always)
+    static func isPlain(_ b: UInt8) -> Bool { b != 0x3C && b != 0x26 && b != 0x0A && b != 0x0D && b != 0x09 }
+
+    /// A run of plain bytes (see `isPlain`).
+    mutating func addText(_ run: TextBytes) {
+        if tableDepth > 0 {
+            if cellOpen { rowText.append(contentsOf: run) }
+            return
+        }
+        if text.isEmpty { textLine = line }
+        text.append(contentsOf: run)
+    }
 
     /// Ends the block of text outside tables as one line.
     mutating func flush() {

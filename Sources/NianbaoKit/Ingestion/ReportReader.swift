@@ -178,57 +178,69 @@ public enum ReportReader {
     static func findSections(_ lines: [SourceLine]) -> [Heading] {
         var out: [Heading] = []
         var current = 0
-        let form = Form.standard
-        let index = KeywordIndex.shared
-        let headingIDs = form.sections.map { $0.headingKeywords.map(index.ids) }
-        let jie = index.id("结转")
+        let sections = SectionHeadings.shared
         var foldedBytes: [UInt8] = []
         for (i, line) in lines.enumerated() {
             let trimmed = Bytes.trim(line.bytes)
             guard trimmed.count >= 6, trimmed.count <= 150 else { continue }
             // A table cell is a heading only when it starts with a numeral (一、 … 六、).
-            let inTable = line.bytes.first == 0x09 || Bytes.contains(line.bytes, 0x7C) || Bytes.contains(trimmed, 0x09)
+            let inTable = line.pipes > 0 || (line.tabs > 0 && (line.bytes.first == 0x09 || Bytes.contains(trimmed, 0x09)))
             if inTable && !startsWithNumeralBytes(trimmed) { continue }
             if trimmed.first! < 0x80 && trimmed.first! != 0x28 && trimmed.first! != 0x5B { continue }
             LabelFolding.foldBytes(trimmed, into: &foldedBytes)
-            let hits = index.scan(foldedBytes)
+            let hits = KeywordIndex.shared.scan(foldedBytes)
             if hits.isEmpty { continue }
-            var candidates: [FormSection] = []
-            for (k, section) in form.sections.enumerated() where section.number > current {
-                if headingIDs[k].contains(where: { ids in ids.allSatisfy { hits.contains($0) } }) { candidates.append(section) }
-            }
-            guard let section = candidates.first else { continue }
-            let folded = String(decoding: foldedBytes, as: UTF8.self)
-            let length = folded.unicodeScalars.count
+            guard let k = sections.keywordIDs.indices.first(where: { k in
+                sections.numbers[k] > current && sections.keywordIDs[k].contains { ids in ids.allSatisfy { hits.contains($0) } }
+            }) else { continue }
+            let length = foldedBytes.reduce(0) { $0 + ($1 & 0xC0 == 0x80 ? 0 : 1) }     // scalars
             guard length <= 40 else { continue }
-            let startsWithNumeral = startsWithSectionNumeral(folded)
             // Without a numeral the line must be little more than the title itself.
-            if !startsWithNumeral && length > section.title.unicodeScalars.count + 10 { continue }
+            if !startsWithSectionNumeral(foldedBytes) && length > sections.titleLengths[k] + 10 { continue }
             // Rows of the section-3 table that begin with 四、 are not section 四.
-            if section.number == 4 && hits.contains(jie) { continue }
-            out.append(Heading(section: section.number, index: i))
-            current = section.number
+            if sections.numbers[k] == 4 && hits.contains(sections.jie) { continue }
+            out.append(Heading(section: sections.numbers[k], index: i))
+            current = sections.numbers[k]
         }
         return out
+    }
+
+    /// What a heading is recognised by, computed once from the form.
+    struct SectionHeadings: Sendable {
+        static let shared = SectionHeadings()
+        let numbers: [Int]
+        /// Per section: sets of key-word ids, any one of which (all its words present) names it.
+        let keywordIDs: [[[Int]]]
+        let titleLengths: [Int]
+        let jie = KeywordIndex.shared.id("结转")
+
+        private init() {
+            let form = Form.standard
+            numbers = form.sections.map(\.number)
+            keywordIDs = form.sections.map { $0.headingKeywords.map(KeywordIndex.shared.ids) }
+            titleLengths = form.sections.map { $0.title.unicodeScalars.count }
+        }
     }
 
     /// 一 二 三 四 五 六 in UTF-8, for a test without decoding.
     static let numeralBytes: [[UInt8]] = ["一", "二", "三", "四", "五", "六"].map { Array($0.utf8) }
 
-    static func startsWithNumeralBytes(_ s: TextBytes) -> Bool {
+    static func startsWithNumeralBytes<C: Collection<UInt8>>(_ s: C) -> Bool {
         guard s.count >= 3 else { return false }
         let head = s.prefix(3)
         return numeralBytes.contains { head.elementsEqual($0) }
     }
 
-    static func startsWithSectionNumeral(_ folded: String) -> Bool {
-        var scalars = folded.unicodeScalars.makeIterator()
-        guard let first = scalars.next() else { return false }
-        let second = scalars.next()
-        if "一二三四五六".unicodeScalars.contains(first) {
-            return second == "、" || second == "." || second == "．" || second == ":" || second == " "
+    static let di = Array("第".utf8), bufen = Array("部分".utf8), dunhao = Array("、".utf8)
+
+    /// Whether a folded heading starts `一、` (or `一.` `一:`) or is a `第…部分` heading.
+    static func startsWithSectionNumeral(_ folded: [UInt8]) -> Bool {
+        if startsWithNumeralBytes(folded) {
+            let rest = folded.dropFirst(3)
+            guard let next = rest.first else { return false }
+            return next == 0x2E || next == 0x3A || next == 0x20 || rest.starts(with: dunhao)
         }
-        return first == "第" && folded.contains("部分")
+        return folded.starts(with: di) && Bytes.contains(folded, bufen)
     }
 
     static func reportMissingSections(headings: [Heading], lines: [SourceLine], sink: inout ReadingSink) {

@@ -78,12 +78,15 @@ struct PendingValue {
 enum Keywords {
     static let index = KeywordIndex.shared
     private static let form = Form.standard
-    static let s3Rows: [[Int]] = form.s3Rows.map { index.ids($0.keywords) }
-    static let s3Groups: [[Int]] = form.s3Groups.map { index.ids($0.keywords) }
-    static let s2Rows: [[Int]] = form.s2Rows.map { index.ids($0.keywords) }
-    static let s2Columns: [[Int]] = form.s2Columns.map { index.ids($0.keywords) }
-    static let s4Labels: [Int] = (form.s4Columns.flatMap(\.keywords) + form.s4Groups.flatMap(\.keywords)).map { index.id($0) }
-        + [index.id("行政诉讼")]
+    /// Section-3 rows but 总计, whose key word also occurs in the header (a total is a row only
+    /// inside the body).
+    static let s3Rows = KeywordTable(form.s3Rows.map { $0.id == "total" ? [] : index.ids($0.keywords) })
+    static let s3Groups = KeywordTable(form.s3Groups.map { index.ids($0.keywords) })
+    static let s2Rows = KeywordTable(form.s2Rows.map { index.ids($0.keywords) })
+    static let s2Columns = KeywordTable(form.s2Columns.map { index.ids($0.keywords) })
+    static let s4Groups = KeywordTable(form.s4Groups.map { index.ids($0.keywords) })
+    static let s4Labels = KeywordHits((form.s4Columns.flatMap(\.keywords) + form.s4Groups.flatMap(\.keywords)).map { index.id($0) }
+        + [index.id("行政诉讼")])
     static let total = index.id("总计")
     static let other = index.id("其他")
     static let article20 = index.id("第二十条")
@@ -265,18 +268,13 @@ struct Section3Reader: RowReader {
 
     private func match(_ folded: [UInt8], _ hits: KeywordHits) -> Target? {
         if hits.isEmpty { return nil }
-        for i in Keywords.s3Rows.indices where i != Keywords.s3Total {
-            if hits.containsAny(Keywords.s3Rows[i]) { return .row(i) }
-        }
+        if let i = Keywords.s3Rows.first(hits) { return .row(i) }
         if inBody, hits.contains(Keywords.total) { return .row(Keywords.s3Total) }
         if hits.contains(Keywords.other), currentGroup == Keywords.s3OtherGroup,
            TableText.stripEnumerator(String(decoding: folded, as: UTF8.self)) == "其他" {
             return .row(Keywords.s3OtherMisc)
         }
-        for i in Keywords.s3Groups.indices where hits.containsAny(Keywords.s3Groups[i]) {
-            return .group(i)
-        }
-        return nil
+        return Keywords.s3Groups.first(hits).map { .group($0) }
     }
 
     mutating func flush() {
@@ -540,7 +538,7 @@ struct Section2Reader: RowReader {
             pendingHeader.removeAll(keepingCapacity: true)
             return
         }
-        if let i = Keywords.s2Rows.indices.first(where: { hits.containsAny(Keywords.s2Rows[$0]) }) {
+        if let i = Keywords.s2Rows.first(hits) {
             flush()
             headerOpen = false
             pendingHeader.removeAll(keepingCapacity: true)
@@ -562,7 +560,7 @@ struct Section2Reader: RowReader {
     /// 总金额 (the schema's order).
     private func matchColumn(_ hits: KeywordHits) -> Int? {
         if hits.isEmpty { return nil }
-        return Keywords.s2Columns.indices.first { hits.containsAny(Keywords.s2Columns[$0]) }
+        return Keywords.s2Columns.first(hits)
     }
 
     mutating func flush() {
@@ -629,8 +627,6 @@ enum Section4Reader {
     /// Values after one text cell, and the group that cell names (if any).
     struct Segment { var group: Int?; var line: Int; var values: [PendingValue] = [] }
 
-    static let groupIDs: [[Int]] = Form.standard.s4Groups.map { Keywords.index.ids($0.keywords) }
-
     static func read(_ tokens: [CellToken], into sink: inout ReadingSink) {
         let form = Form.standard
         var segments = [Segment(group: nil, line: 0)]
@@ -646,9 +642,9 @@ enum Section4Reader {
             }
             LabelFolding.foldBytes(cell.bytes, into: &folded)
             let hits = Keywords.index.scan(folded)
-            if hits.containsAny(Keywords.s4Labels) { sawHeader = true; lastLabelLine = cell.line }
+            if hits.intersects(Keywords.s4Labels) { sawHeader = true; lastLabelLine = cell.line }
             // The last group named wins: 行政诉讼 · 未经复议直接起诉 is suit_direct.
-            let group = groupIDs.indices.last { hits.containsAny(groupIDs[$0]) }
+            let group = Keywords.s4Groups.last(hits)
             segments.append(Segment(group: group, line: cell.line))
         }
         let width = form.s4Columns.count
