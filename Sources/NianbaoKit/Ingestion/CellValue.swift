@@ -69,9 +69,9 @@ public enum CellValue: Sendable, Equatable {
 }
 
 public enum CellClassifier {
-    private static let notApplicableMarks: Set<[UInt8]> = Set(
-        ["/", "／", "—", "——", "-", "－", "--", "―", "无", "不适用", "\\", "×"].map { Array($0.utf8) })
-    private static let blankMarks: Set<[UInt8]> = Set(["_", "&nbsp;", "＿", "__"].map { Array($0.utf8) })
+    private static let notApplicableMarks: [[UInt8]] =
+        ["/", "／", "—", "——", "-", "－", "--", "―", "无", "不适用", "\\", "×"].map { Array($0.utf8) }
+    private static let blankMarks: [[UInt8]] = ["_", "&nbsp;", "＿", "__"].map { Array($0.utf8) }
 
     /// Classifies one trimmed cell.
     public static func classify(_ cell: ArraySlice<UInt8>) -> CellValue {
@@ -88,11 +88,25 @@ public enum CellClassifier {
         // A label starts with a CJK character or a bracket: not a number, not a mark.
         if cell.count > 9, let f = cell.first, f >= 0xE4, f <= 0xE9 { return .text }
         if cell.count <= 9 {
-            let a = Array(cell)
-            if notApplicableMarks.contains(a) { return .notApplicable }
-            if blankMarks.contains(a) { return .blank }
+            if notApplicableMarks.contains(where: { cell.elementsEqual($0) }) { return .notApplicable }
+            if blankMarks.contains(where: { cell.elementsEqual($0) }) { return .blank }
         }
-        return parseNumber(cell) ?? .text
+        return mayBeNumber(cell) ? parseNumber(cell) ?? .text : .text
+    }
+
+    /// A cheap test before `parseNumber`: a number holds ASCII, full-width forms and at most a
+    /// unit at its end, so a label (`（一）予以公开`, `1.属于国家秘密`) is text at its first
+    /// other character.
+    static func mayBeNumber(_ cell: TextBytes) -> Bool {
+        var i = cell.startIndex
+        while i < cell.endIndex {
+            let b = cell[i]
+            if b < 0x80 { i += 1; continue }
+            if b == 0xEF { i += 3; continue }
+            let rest = cell[i...]
+            return CellUnit.byteForms.contains { rest.elementsEqual($0.bytes) }
+        }
+        return true
     }
 
     /// Reads a number from bytes, or nil when the cell is not a number.
