@@ -98,18 +98,30 @@ public final class KeywordIndex: @unchecked Sendable {
     public static let shared = KeywordIndex()
 
     private let ids: [String: Int]
-    /// All key words' bytes, one after another; word `k` is `wordBytes[wordStart[k]..<wordStart[k + 1]]`.
+    /// All key words' bytes, one after another.
     private let wordBytes: UnsafeMutableBufferPointer<UInt8>
-    private let wordStart: UnsafeMutableBufferPointer<Int32>
     /// Candidate lists, one after another: list `c` is `candidates[listStart[c]..<listStart[c + 1]]`,
-    /// the ids of the key words starting with one character.
-    private let candidates: UnsafeMutableBufferPointer<UInt8>
+    /// the key words starting with one character.
+    private let candidates: UnsafeMutableBufferPointer<Candidate>
     private let listStart: UnsafeMutableBufferPointer<Int32>
-    /// By first character: the candidate list, or -1. ASCII characters by their byte, characters
-    /// of three UTF-8 bytes (U+0800…U+FFFF) by 128 + scalar − 0x800.
-    private let listOf: UnsafeMutableBufferPointer<Int32>
-    /// First characters of two or four bytes (none in the form today), packed into a UInt32.
+    /// By first character: 1 + its candidate list, or 0. For the CJK block (U+4E00…U+9FFF,
+    /// where almost all of a label's characters are) a bitmap says first whether a character
+    /// starts any key word: the 2.6 KB bitmap stays in the first-level cache, where a table
+    /// of list numbers made every character a cache miss.
+    private let asciiList: UnsafeMutableBufferPointer<UInt8>
+    private let hanStarts: UnsafeMutableBufferPointer<UInt64>
+    private let hanList: UnsafeMutableBufferPointer<UInt8>
+    /// Other first characters (none in the form today), packed into a UInt32.
     private let otherLists: [UInt32: Int32]
+
+    /// A key word in a candidate list: where its bytes are, and its id.
+    private struct Candidate {
+        var start: Int32
+        var count: UInt8
+        var word: UInt8
+    }
+
+    private static let hanFirst: UInt32 = 0x4E00, hanLast: UInt32 = 0x9FFF
 
     private init() {
         let form = Form.standard
@@ -133,37 +145,49 @@ public final class KeywordIndex: @unchecked Sendable {
         wordBytes = buffer(keywords.flatMap { $0 })
         var starts: [Int32] = [0]
         for k in keywords { starts.append(starts.last! + Int32(k.count)) }
-        wordStart = buffer(starts)
 
-        var byFirst: [UInt32: [UInt8]] = [:]
+        var byFirst: [UInt32: [Candidate]] = [:]
         var order: [UInt32] = []
         for (i, k) in keywords.enumerated() {
             let first = KeywordIndex.packFirst(k[...])
             if byFirst[first] == nil { order.append(first) }
-            byFirst[first, default: []].append(UInt8(i))
+            byFirst[first, default: []].append(Candidate(start: starts[i], count: UInt8(k.count), word: UInt8(i)))
         }
-        var flat: [UInt8] = []
+        precondition(order.count < 256, "a list number must fit a byte")
+        var flat: [Candidate] = []
         var listStarts: [Int32] = [0]
-        var slots = [Int32](repeating: -1, count: 128 + 0x10000 - 0x800)
+        var ascii = [UInt8](repeating: 0, count: 128)
+        var han = [UInt8](repeating: 0, count: Int(KeywordIndex.hanLast - KeywordIndex.hanFirst) + 1)
+        var startBits = [UInt64](repeating: 0, count: (han.count + 63) / 64)
         var others: [UInt32: Int32] = [:]
         for packed in order {
-            let list = Int32(listStarts.count - 1)
+            let list = listStarts.count - 1
             flat += byFirst[packed]!
             listStarts.append(Int32(flat.count))
+            let scalar = KeywordIndex.scalar3(packed)
             if packed < 0x80 {
-                slots[Int(packed)] = list
-            } else if packed >= 0xE0A080 && packed <= 0xEFBFBF {
-                let b0 = (packed >> 16) & 0xFF, b1 = (packed >> 8) & 0xFF, b2 = packed & 0xFF
-                let scalar = ((b0 & 0x0F) << 12) | ((b1 & 0x3F) << 6) | (b2 & 0x3F)
-                slots[128 + Int(scalar) - 0x800] = list
+                ascii[Int(packed)] = UInt8(list + 1)
+            } else if let scalar, scalar >= KeywordIndex.hanFirst, scalar <= KeywordIndex.hanLast {
+                let k = Int(scalar - KeywordIndex.hanFirst)
+                han[k] = UInt8(list + 1)
+                startBits[k >> 6] |= 1 << UInt64(k & 63)
             } else {
-                others[packed] = list
+                others[packed] = Int32(list)
             }
         }
         candidates = buffer(flat)
         listStart = buffer(listStarts)
-        listOf = buffer(slots)
+        asciiList = buffer(ascii)
+        hanList = buffer(han)
+        hanStarts = buffer(startBits)
         otherLists = others
+    }
+
+    /// The scalar of a packed three-byte UTF-8 character.
+    private static func scalar3(_ packed: UInt32) -> UInt32? {
+        guard packed >= 0xE0A080 && packed <= 0xEFBFBF else { return nil }
+        let b0 = (packed >> 16) & 0xFF, b1 = (packed >> 8) & 0xFF, b2 = packed & 0xFF
+        return ((b0 & 0x0F) << 12) | ((b1 & 0x3F) << 6) | (b2 & 0x3F)
     }
 
     /// Words the readers look for besides the form's own labels.
@@ -195,30 +219,34 @@ public final class KeywordIndex: @unchecked Sendable {
         var hits = KeywordHits()
         var i = 0
         let n = p.count
+        let checkOthers = !otherLists.isEmpty
         while i < n {
             let b0 = p[i]
             let len = b0 < 0x80 ? 1 : b0 < 0xE0 ? 2 : b0 < 0xF0 ? 3 : 4
-            var list: Int32 = -1
+            guard i + len <= n else { break }
+            var list = -1
+            var scalar: UInt32 = 0
+            if len == 3 {
+                scalar = (UInt32(b0 & 0x0F) << 12) | (UInt32(p[i + 1] & 0x3F) << 6) | UInt32(p[i + 2] & 0x3F)
+            }
             if b0 < 0x80 {
-                list = listOf[Int(b0)]
-            } else if len == 3 {
-                guard i + 2 < n else { break }
-                let scalar = (Int(b0 & 0x0F) << 12) | (Int(p[i + 1] & 0x3F) << 6) | Int(p[i + 2] & 0x3F)
-                if scalar >= 0x800 { list = listOf[128 + scalar - 0x800] }
-            } else if !otherLists.isEmpty {
+                list = Int(asciiList[Int(b0)]) - 1
+            } else if scalar >= KeywordIndex.hanFirst && scalar <= KeywordIndex.hanLast {
+                let k = Int(scalar - KeywordIndex.hanFirst)
+                if hanStarts[k >> 6] & (1 << UInt64(k & 63)) != 0 { list = Int(hanList[k]) - 1 }
+            } else if checkOthers {
                 var v: UInt32 = 0
-                var k = 0
-                while k < len && i + k < n { v = v << 8 | UInt32(p[i + k]); k += 1 }
-                list = otherLists[v] ?? -1
+                for k in 0..<len { v = v << 8 | UInt32(p[i + k]) }
+                list = Int(otherLists[v] ?? -1)
             }
             if list >= 0 {
-                for c in Int(listStart[Int(list)])..<Int(listStart[Int(list) + 1]) {
-                    let word = Int(candidates[c])
-                    let start = Int(wordStart[word]), count = Int(wordStart[word + 1]) - start
+                for c in Int(listStart[list])..<Int(listStart[list + 1]) {
+                    let candidate = candidates[c]
+                    let start = Int(candidate.start), count = Int(candidate.count)
                     if i + count <= n {
                         var j = len
                         while j < count && p[i + j] == wordBytes[start + j] { j += 1 }
-                        if j == count { hits.insert(word) }
+                        if j == count { hits.insert(Int(candidate.word)) }
                     }
                 }
             }
@@ -229,13 +257,36 @@ public final class KeywordIndex: @unchecked Sendable {
 }
 
 extension LabelFolding {
-    /// `traditionalToSimplified` as a flat table over U+4E00…U+9FFF (0: no mapping), so the
-    /// hot path does an index, not a hash, per character.
-    static let simplifiedTable: [UInt32] = {
-        var table = [UInt32](repeating: 0, count: 0x9FFF - 0x4E00 + 1)
-        for (t, s) in traditionalToSimplified where t >= 0x4E00 && t <= 0x9FFF { table[Int(t - 0x4E00)] = s }
-        return table
-    }()
+    /// `traditionalToSimplified` over U+4E00…U+9FFF, for the hot path: a bit per character
+    /// (has it a simplified form?) and the simplified forms (0: none). Most text is already
+    /// simplified, so a character usually costs one test in the 2.6 KB bitmap, which stays in
+    /// the first-level cache where the table would not.
+    struct SimplifiedTable: @unchecked Sendable {
+        let hasForm: UnsafeMutableBufferPointer<UInt64>
+        let form: UnsafeMutableBufferPointer<UInt16>
+
+        init() {
+            let count = 0x9FFF - 0x4E00 + 1
+            hasForm = .allocate(capacity: (count + 63) / 64)
+            hasForm.initialize(repeating: 0)
+            form = .allocate(capacity: count)
+            form.initialize(repeating: 0)
+            for (t, s) in LabelFolding.traditionalToSimplified where t >= 0x4E00 && t <= 0x9FFF {
+                precondition(s <= 0xFFFF, "simplified forms are in the basic plane")
+                let k = Int(t - 0x4E00)
+                hasForm[k >> 6] |= 1 << UInt64(k & 63)
+                form[k] = UInt16(s)
+            }
+        }
+
+        /// The simplified form of U+4E00 + `k`, or 0.
+        @inline(__always)
+        func simplified(_ k: Int) -> UInt32 {
+            hasForm[k >> 6] & (1 << UInt64(k & 63)) == 0 ? 0 : UInt32(form[k])
+        }
+    }
+
+    static let simplifiedTable = SimplifiedTable()
 
     /// `fold` straight from UTF-8 bytes, for the reader's hot path; the same result.
     public static func foldBytes(_ s: ArraySlice<UInt8>) -> [UInt8] {
@@ -253,7 +304,7 @@ extension LabelFolding {
         // (made by copying `s`, which is one memcpy).
         out.append(contentsOf: UnsafeBufferPointer(rebasing: s))
         let written = out.withUnsafeMutableBufferPointer { o in
-            simplifiedTable.withUnsafeBufferPointer { foldFast(s, into: o.baseAddress!, simplified: $0) }
+            foldFast(s, into: o.baseAddress!, simplified: simplifiedTable)
         }
         if let written {
             out.removeLast(out.count - written)
@@ -265,7 +316,7 @@ extension LabelFolding {
     /// The byte path of `fold`: the number of bytes written to `out`, or nil where only the
     /// careful path can decide (Word markup, Latin letters, Taiwan wording, odd pinyin).
     private static func foldFast(_ s: TextBytes, into out: UnsafeMutablePointer<UInt8>,
-                                 simplified: UnsafeBufferPointer<UInt32>) -> Int? {
+                                 simplified: SimplifiedTable) -> Int? {
         var n = 0
         var i = s.startIndex
         let end = s.endIndex
@@ -294,6 +345,22 @@ extension LabelFolding {
             guard b < 0xF0, i + 2 < end else { return nil }
             let b1 = s[i + 1], b2 = s[i + 2]
             let scalar = (UInt32(b & 0x0F) << 12) | (UInt32(b1 & 0x3F) << 6) | UInt32(b2 & 0x3F)
+            // Chinese characters first: they are nearly all of a label.
+            if scalar >= 0x4E00 && scalar <= 0x9FFF {
+                let simple = simplified.simplified(Int(scalar - 0x4E00))
+                if simple == 0 {
+                    out[n] = b; out[n + 1] = b1; out[n + 2] = b2
+                } else {
+                    // Taiwan wording (資訊, 檔案) is rare; let the careful path handle it.
+                    if simple == 0x8BAF || simple == 0x6863 { return nil }
+                    out[n] = UInt8(0xE0 | (simple >> 12))
+                    out[n + 1] = UInt8(0x80 | ((simple >> 6) & 0x3F))
+                    out[n + 2] = UInt8(0x80 | (simple & 0x3F))
+                }
+                n += 3
+                i += 3
+                continue
+            }
             switch scalar {
             case 0x3000, 0x2002...0x200B, 0xFEFF:
                 break
@@ -317,15 +384,7 @@ extension LabelFolding {
             case 0x2215:
                 out[n] = 0x2F; n += 1
             default:
-                if scalar >= 0x4E00 && scalar <= 0x9FFF, case let simple = simplified[Int(scalar - 0x4E00)], simple != 0 {
-                    // Taiwan wording (資訊, 檔案) is rare; let the careful path handle it.
-                    if simple == 0x8BAF || simple == 0x6863 { return nil }
-                    out[n] = UInt8(0xE0 | (simple >> 12))
-                    out[n + 1] = UInt8(0x80 | ((simple >> 6) & 0x3F))
-                    out[n + 2] = UInt8(0x80 | (simple & 0x3F))
-                } else {
-                    out[n] = b; out[n + 1] = b1; out[n + 2] = b2
-                }
+                out[n] = b; out[n + 1] = b1; out[n + 2] = b2
                 n += 3
             }
             i += 3

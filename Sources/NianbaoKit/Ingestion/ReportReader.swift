@@ -188,15 +188,18 @@ public enum ReportReader {
             if inTable && !startsWithNumeralBytes(trimmed) { continue }
             if trimmed.first! < 0x80 && trimmed.first! != 0x28 && trimmed.first! != 0x5B { continue }
             LabelFolding.foldBytes(trimmed, into: &foldedBytes)
+            // The length tests come before the scan: most lines that get here fail them.
+            let length = foldedBytes.reduce(0) { $0 + ($1 & 0xC0 == 0x80 ? 0 : 1) }     // scalars
+            guard length <= 40 else { continue }
+            // Without a numeral the line must be little more than the title itself.
+            let numbered = startsWithSectionNumeral(foldedBytes)
+            if !numbered && length > sections.longestTitle + 10 { continue }
             let hits = KeywordIndex.shared.scan(foldedBytes)
             if hits.isEmpty { continue }
             guard let k = sections.keywordIDs.indices.first(where: { k in
                 sections.numbers[k] > current && sections.keywordIDs[k].contains { ids in ids.allSatisfy { hits.contains($0) } }
             }) else { continue }
-            let length = foldedBytes.reduce(0) { $0 + ($1 & 0xC0 == 0x80 ? 0 : 1) }     // scalars
-            guard length <= 40 else { continue }
-            // Without a numeral the line must be little more than the title itself.
-            if !startsWithSectionNumeral(foldedBytes) && length > sections.titleLengths[k] + 10 { continue }
+            if !numbered && length > sections.titleLengths[k] + 10 { continue }
             // Rows of the section-3 table that begin with 四、 are not section 四.
             if sections.numbers[k] == 4 && hits.contains(sections.jie) { continue }
             out.append(Heading(section: sections.numbers[k], index: i))
@@ -212,6 +215,7 @@ public enum ReportReader {
         /// Per section: sets of key-word ids, any one of which (all its words present) names it.
         let keywordIDs: [[[Int]]]
         let titleLengths: [Int]
+        let longestTitle: Int
         let jie = KeywordIndex.shared.id("结转")
 
         private init() {
@@ -219,6 +223,7 @@ public enum ReportReader {
             numbers = form.sections.map(\.number)
             keywordIDs = form.sections.map { $0.headingKeywords.map(KeywordIndex.shared.ids) }
             titleLengths = form.sections.map { $0.title.unicodeScalars.count }
+            longestTitle = titleLengths.max() ?? 0
         }
     }
 
