@@ -17,26 +17,28 @@ import Darwin
 public enum HTMLText {
     /// Recognised by content, not by file name: a document start, or table markup anywhere.
     public static func looksLikeHTML(_ utf8: [UInt8]) -> Bool {
-        let hasTag = utf8.withUnsafeBufferPointer { p in p.baseAddress.map { memchr($0, 0x3C, p.count) != nil } ?? false }
-        guard hasTag else { return false }        // no '<' at all: plain text
-        let head = utf8.prefix(4096).map { ($0 >= 0x41 && $0 <= 0x5A) ? $0 | 0x20 : $0 }[...]
-        for marker in ["<html", "<!doctype html", "<body", "<head"] where Bytes.contains(head, Array(marker.utf8)) {
-            return true
+        utf8.withUnsafeBufferPointer { p in
+            let head = min(p.count, 4096)
+            return documentMarkers.contains { containsTag(p, $0, before: head) }
+                || (containsTag(p, table, before: p.count) && containsTag(p, td, before: p.count))
         }
-        return containsIgnoringCase(utf8, "<table") && containsIgnoringCase(utf8, "<td")
     }
 
-    static func containsIgnoringCase(_ hay: [UInt8], _ needle: String) -> Bool {
-        let n = Array(needle.utf8)
-        guard hay.count >= n.count else { return false }
+    private static let documentMarkers = ["<html", "<!doctype html", "<body", "<head"].map { Array($0.utf8) }
+    private static let table = Array("<table".utf8), td = Array("<td".utf8)
+
+    /// Whether `marker` (lower case, starting with `<`) occurs in `p[..<limit]`, letters in
+    /// any case. The '<'s are found with memchr: plain text has none, a page a few per line.
+    private static func containsTag(_ p: UnsafeBufferPointer<UInt8>, _ marker: [UInt8], before limit: Int) -> Bool {
+        guard let base = p.baseAddress else { return false }
         var i = 0
-        while i <= hay.count - n.count {
-            if hay[i] == 0x3C {
-                var k = 1
-                while k < n.count && (hay[i + k] | 0x20) == n[k] { k += 1 }
-                if k == n.count { return true }
-            }
-            i += 1
+        while i + marker.count <= limit, let found = memchr(base + i, 0x3C, limit - i) {
+            let at = base.distance(to: found.assumingMemoryBound(to: UInt8.self))
+            guard at + marker.count <= limit else { return false }
+            var k = 1
+            while k < marker.count && (p[at + k] | 0x20) == marker[k] { k += 1 }
+            if k == marker.count { return true }
+            i = at + 1
         }
         return false
     }
