@@ -34,20 +34,12 @@ final class ColumnBatch: @unchecked Sendable {
     /// Writes one report's readings into row `row` of every column.
     func store(_ cells: FieldCells, at row: Int) {
         precondition(row < capacity && cells.count == fieldCount)
-        cells.kinds.withUnsafeBufferPointer { k in
-            cells.integers.withUnsafeBufferPointer { i in
-                cells.doubles.withUnsafeBufferPointer { d in
-                    cells.decimals.withUnsafeBufferPointer { c in
-                        cells.lines.withUnsafeBufferPointer { l in
-                            var at = row
-                            for f in 0..<fieldCount {
-                                kinds[at] = k[f]; integers[at] = i[f]; doubles[at] = d[f]
-                                decimals[at] = c[f]; lines[at] = l[f]
-                                at += capacity
-                            }
-                        }
-                    }
-                }
+        cells.slots.withUnsafeBufferPointer { slots in
+            var at = row
+            for slot in slots {
+                kinds[at] = slot.kind; integers[at] = slot.integer; doubles[at] = slot.double
+                decimals[at] = slot.decimals; lines[at] = slot.line
+                at += capacity
             }
         }
     }

@@ -94,46 +94,51 @@ public struct Report: Sendable {
     public var narrativeFingerprints: [UInt64]
 }
 
-/// Every field's reading in one report, held column by column like the corpus (a few flat
-/// arrays of plain values rather than one array of readings with optional strings), so that
-/// a report is cheap to build and to append. Indexing gives the whole `FieldReading`.
+/// Every field's reading in one report as one flat array of plain records (no optional
+/// strings), so that a report is cheap to build and to append: storing a number writes one
+/// record. Indexing gives the whole `FieldReading`.
 public struct FieldCells: Sendable, Equatable {
-    public private(set) var kinds: [CellKind]
-    /// The whole-number value, or `Corpus.nullInt`.
-    public private(set) var integers: [Int64]
-    /// The value as a Double (amounts, decimals in count columns), or NaN when there is none.
-    public private(set) var doubles: [Double]
-    public private(set) var decimals: [UInt8]
-    public private(set) var lines: [Int32]
+    /// One field's reading. `integer` is `Corpus.nullInt` and `double` NaN when there is none;
+    /// `double` holds amounts and decimals in count columns.
+    struct Slot: Sendable {
+        var integer: Int64 = Corpus.nullInt
+        var double: Double = .nan
+        var line: Int32 = 0
+        var kind: CellKind = .absent
+        var decimals: UInt8 = 0
+    }
+
+    private(set) var slots: [Slot]
     /// The rare extras, by field index: units printed in cells, text kept verbatim.
     private var units: [Int: CellUnit] = [:]
     private var printed: [Int: String] = [:]
 
     public init(count: Int) {
-        kinds = Array(repeating: .absent, count: count)
-        integers = Array(repeating: Corpus.nullInt, count: count)
-        doubles = Array(repeating: .nan, count: count)
-        decimals = Array(repeating: 0, count: count)
-        lines = Array(repeating: 0, count: count)
+        slots = Array(repeating: Slot(), count: count)
     }
 
-    public var count: Int { kinds.count }
+    public var count: Int { slots.count }
+
+    public func kind(_ i: Int) -> CellKind { slots[i].kind }
+    /// The whole-number value, or `Corpus.nullInt`.
+    public func integer(_ i: Int) -> Int64 { slots[i].integer }
 
     public subscript(i: Int) -> FieldReading {
         get {
+            let slot = slots[i]
             var number: NumberValue?
-            if !doubles[i].isNaN {
-                number = NumberValue(integer: integers[i] == Corpus.nullInt ? nil : integers[i], double: doubles[i],
-                                     decimals: Int(decimals[i]), unit: units.isEmpty ? nil : units[i])
+            if !slot.double.isNaN {
+                number = NumberValue(integer: slot.integer == Corpus.nullInt ? nil : slot.integer, double: slot.double,
+                                     decimals: Int(slot.decimals), unit: units.isEmpty ? nil : units[i])
             }
-            return FieldReading(kind: kinds[i], number: number, line: Int(lines[i]), printed: printed.isEmpty ? nil : printed[i])
+            return FieldReading(kind: slot.kind, number: number, line: Int(slot.line), printed: printed.isEmpty ? nil : printed[i])
         }
         set {
-            kinds[i] = newValue.kind
-            integers[i] = newValue.number?.integer ?? Corpus.nullInt
-            doubles[i] = newValue.number?.double ?? .nan
-            decimals[i] = UInt8(clamping: newValue.number?.decimals ?? 0)
-            lines[i] = Int32(clamping: newValue.line)
+            slots[i] = Slot(integer: newValue.number?.integer ?? Corpus.nullInt,
+                            double: newValue.number?.double ?? .nan,
+                            line: Int32(clamping: newValue.line),
+                            kind: newValue.kind,
+                            decimals: UInt8(clamping: newValue.number?.decimals ?? 0))
             if newValue.number?.unit != nil || !units.isEmpty { units[i] = newValue.number?.unit }
             if newValue.printed != nil || !printed.isEmpty { printed[i] = newValue.printed }
         }
@@ -141,17 +146,15 @@ public struct FieldCells: Sendable, Equatable {
 
     /// Stores a plain whole number: the common case, without building a reading.
     mutating func setInteger(_ i: Int, _ value: Int64, line: Int) {
-        kinds[i] = .number
-        integers[i] = value
-        doubles[i] = Double(value)
-        decimals[i] = 0
-        lines[i] = Int32(clamping: line)
+        slots[i] = Slot(integer: value, double: Double(value), line: Int32(clamping: line), kind: .number, decimals: 0)
     }
 
     public static func == (a: FieldCells, b: FieldCells) -> Bool {
-        a.kinds == b.kinds && a.integers == b.integers && a.decimals == b.decimals && a.lines == b.lines
-            && a.units == b.units && a.printed == b.printed
-            && a.doubles.map(\.bitPattern) == b.doubles.map(\.bitPattern)
+        a.units == b.units && a.printed == b.printed && a.slots.count == b.slots.count
+            && zip(a.slots, b.slots).allSatisfy { x, y in
+                x.integer == y.integer && x.double.bitPattern == y.double.bitPattern && x.line == y.line
+                    && x.kind == y.kind && x.decimals == y.decimals
+            }
     }
 }
 

@@ -275,13 +275,14 @@ public enum ReportReader {
 
     static func deriveSubtotals(_ cells: inout FieldCells, format: FormVersion?) {
         for field in derivedFields {
-            if cells.kinds[field.index] != .absent { continue }   // printed
+            if cells.kind(field.index) != .absent { continue }   // printed
             var sum: Int64 = 0
             var any = false
             var anyPresent = false
             for i in field.derivedFrom {
-                if cells.kinds[i] != .absent { anyPresent = true }
-                if cells.integers[i] != Corpus.nullInt { sum += cells.integers[i]; any = true }
+                if cells.kind(i) != .absent { anyPresent = true }
+                let n = cells.integer(i)
+                if n != Corpus.nullInt { sum += n; any = true }
             }
             if any {
                 cells.setInteger(field.index, sum, line: 0)

@@ -366,7 +366,7 @@ struct Section3Reader: RowReader {
                 var sum: Int64 = 0
                 var any = false
                 for r in Keywords.s3GroupRows[group] {
-                    let n = sink.cells.integers[Keywords.s3Fields[r][ci]]
+                    let n = sink.cells.integer(Keywords.s3Fields[r][ci])
                     if n != Corpus.nullInt { sum += n; any = true }
                 }
                 if any && sum != pi {
