@@ -63,7 +63,7 @@ public enum Lines {
     public static func split(_ text: UnsafeBufferPointer<UInt8>, numbers: [Int]? = nil) -> [SourceLine] {
         func sourceLine(_ k: Int) -> Int { numbers.map { $0[min(k - 1, $0.count - 1)] } ?? k }
         var lines: [SourceLine] = []
-        lines.reserveCapacity(text.count / 24)
+        lines.reserveCapacity(text.count / 16)
         var start = 0
         var number = 1
         let hasLF = text.contains(0x0A)
@@ -148,7 +148,9 @@ public enum CellSplitter {
     /// The cells of the table lines `lines`, and the layout they were found in.
     public static func tokens(_ lines: ArraySlice<SourceLine>) -> (tokens: [CellToken], layout: TableLayout) {
         var tokens: [CellToken] = []
-        tokens.reserveCapacity(lines.count * 2)
+        // Room for a cell per piece and a break per line, so that the array grows only for
+        // space-aligned rows.
+        tokens.reserveCapacity(lines.reduce(0) { $0 + Int($1.tabs) + Int($1.pipes) + 2 })
         var votes = [Int](repeating: 0, count: TableLayout.allCases.count)
         for line in lines {
             let trimmed = Bytes.trim(line.bytes)
