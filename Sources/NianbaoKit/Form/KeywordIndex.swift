@@ -53,6 +53,32 @@ public struct KeywordHits: Sendable {
     }
 }
 
+/// A set of characters of the CJK block U+4E00…U+9FFF, where almost all of a label's
+/// characters are, as a bit per character: 2.6 KB, small enough to stay in the first-level
+/// cache, so the hot paths test it before touching a bigger table. Members are offsets from
+/// U+4E00. Allocated once per process by the tables that own one, never freed.
+struct HanBitmap: @unchecked Sendable {
+    static let first: UInt32 = 0x4E00, last: UInt32 = 0x9FFF
+    static let count = Int(last - first) + 1
+
+    private let words: UnsafeMutableBufferPointer<UInt64>
+
+    init(_ members: some Sequence<Int>) {
+        words = .allocate(capacity: (HanBitmap.count + 63) / 64)
+        words.initialize(repeating: 0)
+        for k in members { words[k >> 6] |= 1 << UInt64(k & 63) }
+    }
+
+    /// The offset of `scalar` in the block, or nil outside it.
+    @inline(__always)
+    static func offset(_ scalar: UInt32) -> Int? {
+        scalar >= first && scalar <= last ? Int(scalar - first) : nil
+    }
+
+    @inline(__always)
+    func contains(_ k: Int) -> Bool { words[k >> 6] & (1 << UInt64(k & 63)) != 0 }
+}
+
 /// A list of things each named by key words (the rows of a table, its columns), indexed by
 /// key word: which of them a label names is then a look-up per key word found in the label,
 /// not a test per thing.
@@ -104,12 +130,11 @@ public final class KeywordIndex: @unchecked Sendable {
     /// the key words starting with one character.
     private let candidates: UnsafeMutableBufferPointer<Candidate>
     private let listStart: UnsafeMutableBufferPointer<Int32>
-    /// By first character: 1 + its candidate list, or 0. For the CJK block (U+4E00…U+9FFF,
-    /// where almost all of a label's characters are) a bitmap says first whether a character
-    /// starts any key word: the 2.6 KB bitmap stays in the first-level cache, where a table
-    /// of list numbers made every character a cache miss.
+    /// By first character: 1 + its candidate list, or 0. In the CJK block a bitmap says first
+    /// whether a character starts any key word; testing the table of list numbers for every
+    /// character made each one a cache miss.
     private let asciiList: UnsafeMutableBufferPointer<UInt8>
-    private let hanStarts: UnsafeMutableBufferPointer<UInt64>
+    private let hanStarts: HanBitmap
     private let hanList: UnsafeMutableBufferPointer<UInt8>
     /// Other first characters (none in the form today), packed into a UInt32.
     private let otherLists: [UInt32: Int32]
@@ -120,8 +145,6 @@ public final class KeywordIndex: @unchecked Sendable {
         var count: UInt8
         var word: UInt8
     }
-
-    private static let hanFirst: UInt32 = 0x4E00, hanLast: UInt32 = 0x9FFF
 
     private init() {
         let form = Form.standard
@@ -157,8 +180,7 @@ public final class KeywordIndex: @unchecked Sendable {
         var flat: [Candidate] = []
         var listStarts: [Int32] = [0]
         var ascii = [UInt8](repeating: 0, count: 128)
-        var han = [UInt8](repeating: 0, count: Int(KeywordIndex.hanLast - KeywordIndex.hanFirst) + 1)
-        var startBits = [UInt64](repeating: 0, count: (han.count + 63) / 64)
+        var han = [UInt8](repeating: 0, count: HanBitmap.count)
         var others: [UInt32: Int32] = [:]
         for packed in order {
             let list = listStarts.count - 1
@@ -167,10 +189,8 @@ public final class KeywordIndex: @unchecked Sendable {
             let scalar = KeywordIndex.scalar3(packed)
             if packed < 0x80 {
                 ascii[Int(packed)] = UInt8(list + 1)
-            } else if let scalar, scalar >= KeywordIndex.hanFirst, scalar <= KeywordIndex.hanLast {
-                let k = Int(scalar - KeywordIndex.hanFirst)
+            } else if let scalar, let k = HanBitmap.offset(scalar) {
                 han[k] = UInt8(list + 1)
-                startBits[k >> 6] |= 1 << UInt64(k & 63)
             } else {
                 others[packed] = Int32(list)
             }
@@ -179,7 +199,7 @@ public final class KeywordIndex: @unchecked Sendable {
         listStart = buffer(listStarts)
         asciiList = buffer(ascii)
         hanList = buffer(han)
-        hanStarts = buffer(startBits)
+        hanStarts = HanBitmap(han.indices.filter { han[$0] != 0 })
         otherLists = others
     }
 
@@ -231,9 +251,8 @@ public final class KeywordIndex: @unchecked Sendable {
             }
             if b0 < 0x80 {
                 list = Int(asciiList[Int(b0)]) - 1
-            } else if scalar >= KeywordIndex.hanFirst && scalar <= KeywordIndex.hanLast {
-                let k = Int(scalar - KeywordIndex.hanFirst)
-                if hanStarts[k >> 6] & (1 << UInt64(k & 63)) != 0 { list = Int(hanList[k]) - 1 }
+            } else if let k = HanBitmap.offset(scalar) {
+                if hanStarts.contains(k) { list = Int(hanList[k]) - 1 }
             } else if checkOthers {
                 var v: UInt32 = 0
                 for k in 0..<len { v = v << 8 | UInt32(p[i + k]) }
@@ -257,32 +276,29 @@ public final class KeywordIndex: @unchecked Sendable {
 }
 
 extension LabelFolding {
-    /// `traditionalToSimplified` over U+4E00…U+9FFF, for the hot path: a bit per character
-    /// (has it a simplified form?) and the simplified forms (0: none). Most text is already
-    /// simplified, so a character usually costs one test in the 2.6 KB bitmap, which stays in
-    /// the first-level cache where the table would not.
+    /// `traditionalToSimplified` over the CJK block, for the hot path: which characters have a
+    /// simplified form, and the forms (0: none). Most text is already simplified, so a
+    /// character usually costs one test in the bitmap.
     struct SimplifiedTable: @unchecked Sendable {
-        let hasForm: UnsafeMutableBufferPointer<UInt64>
+        let hasForm: HanBitmap
         let form: UnsafeMutableBufferPointer<UInt16>
 
         init() {
-            let count = 0x9FFF - 0x4E00 + 1
-            hasForm = .allocate(capacity: (count + 63) / 64)
-            hasForm.initialize(repeating: 0)
-            form = .allocate(capacity: count)
+            form = .allocate(capacity: HanBitmap.count)
             form.initialize(repeating: 0)
-            for (t, s) in LabelFolding.traditionalToSimplified where t >= 0x4E00 && t <= 0x9FFF {
+            for (t, s) in LabelFolding.traditionalToSimplified {
+                guard let k = HanBitmap.offset(t) else { continue }
                 precondition(s <= 0xFFFF, "simplified forms are in the basic plane")
-                let k = Int(t - 0x4E00)
-                hasForm[k >> 6] |= 1 << UInt64(k & 63)
                 form[k] = UInt16(s)
             }
+            let forms = form    // not self.form: self is not whole until hasForm is set
+            hasForm = HanBitmap((0..<HanBitmap.count).lazy.filter { forms[$0] != 0 })
         }
 
-        /// The simplified form of U+4E00 + `k`, or 0.
+        /// The simplified form of the character at offset `k` of the block, or 0.
         @inline(__always)
         func simplified(_ k: Int) -> UInt32 {
-            hasForm[k >> 6] & (1 << UInt64(k & 63)) == 0 ? 0 : UInt32(form[k])
+            hasForm.contains(k) ? UInt32(form[k]) : 0
         }
     }
 
@@ -346,8 +362,8 @@ extension LabelFolding {
             let b1 = s[i + 1], b2 = s[i + 2]
             let scalar = (UInt32(b & 0x0F) << 12) | (UInt32(b1 & 0x3F) << 6) | UInt32(b2 & 0x3F)
             // Chinese characters first: they are nearly all of a label.
-            if scalar >= 0x4E00 && scalar <= 0x9FFF {
-                let simple = simplified.simplified(Int(scalar - 0x4E00))
+            if let k = HanBitmap.offset(scalar) {
+                let simple = simplified.simplified(k)
                 if simple == 0 {
                     out[n] = b; out[n + 1] = b1; out[n + 2] = b2
                 } else {

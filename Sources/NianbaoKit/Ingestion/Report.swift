@@ -100,12 +100,18 @@ public struct Report: Sendable {
 public struct FieldCells: Sendable, Equatable {
     /// One field's reading. `integer` is `Corpus.nullInt` and `double` NaN when there is none;
     /// `double` holds amounts and decimals in count columns.
-    struct Slot: Sendable {
+    struct Slot: Sendable, Equatable {
         var integer: Int64 = Corpus.nullInt
         var double: Double = .nan
         var line: Int32 = 0
         var kind: CellKind = .absent
         var decimals: UInt8 = 0
+
+        /// Bit for bit, so that two readings without a value (NaN) are equal.
+        static func == (a: Slot, b: Slot) -> Bool {
+            a.integer == b.integer && a.double.bitPattern == b.double.bitPattern && a.line == b.line
+                && a.kind == b.kind && a.decimals == b.decimals
+        }
     }
 
     private(set) var slots: [Slot]
@@ -150,11 +156,7 @@ public struct FieldCells: Sendable, Equatable {
     }
 
     public static func == (a: FieldCells, b: FieldCells) -> Bool {
-        a.units == b.units && a.printed == b.printed && a.slots.count == b.slots.count
-            && zip(a.slots, b.slots).allSatisfy { x, y in
-                x.integer == y.integer && x.double.bitPattern == y.double.bitPattern && x.line == y.line
-                    && x.kind == y.kind && x.decimals == y.decimals
-            }
+        a.slots == b.slots && a.units == b.units && a.printed == b.printed
     }
 }
 
