@@ -144,6 +144,9 @@ public final class KeywordIndex: @unchecked Sendable {
         var start: Int32
         var count: UInt8
         var word: UInt8
+        /// The two bytes after the first character, as loaded from memory (0 if the word has
+        /// fewer).
+        var next: UInt16
     }
 
     private init() {
@@ -174,7 +177,12 @@ public final class KeywordIndex: @unchecked Sendable {
         for (i, k) in keywords.enumerated() {
             let first = KeywordIndex.packFirst(k[...])
             if byFirst[first] == nil { order.append(first) }
-            byFirst[first, default: []].append(Candidate(start: starts[i], count: UInt8(k.count), word: UInt8(i)))
+            let firstLength = KeywordIndex.characterLength(k[0])
+            var next: UInt16 = 0
+            if k.count - firstLength >= 2 {
+                next = k.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: firstLength, as: UInt16.self) }
+            }
+            byFirst[first, default: []].append(Candidate(start: starts[i], count: UInt8(k.count), word: UInt8(i), next: next))
         }
         precondition(order.count < 256, "a list number must fit a byte")
         var flat: [Candidate] = []
@@ -221,10 +229,16 @@ public final class KeywordIndex: @unchecked Sendable {
 
     public func ids(_ words: [String]) -> [Int] { words.map(id) }
 
+    /// The length of the UTF-8 sequence that `lead` starts.
+    @inline(__always)
+    static func characterLength(_ lead: UInt8) -> Int {
+        lead < 0x80 ? 1 : lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4
+    }
+
     @inline(__always)
     static func packFirst(_ s: ArraySlice<UInt8>) -> UInt32 {
         let b0 = s[s.startIndex]
-        let n = b0 < 0x80 ? 1 : b0 < 0xE0 ? 2 : b0 < 0xF0 ? 3 : 4
+        let n = characterLength(b0)
         var v: UInt32 = 0
         for k in 0..<min(n, s.count) { v = v << 8 | UInt32(s[s.startIndex + k]) }
         return v
@@ -240,9 +254,11 @@ public final class KeywordIndex: @unchecked Sendable {
         var i = 0
         let n = p.count
         let checkOthers = !otherLists.isEmpty
+        guard let base = p.baseAddress else { return hits }
+        let raw = UnsafeRawPointer(base)
         while i < n {
             let b0 = p[i]
-            let len = b0 < 0x80 ? 1 : b0 < 0xE0 ? 2 : b0 < 0xF0 ? 3 : 4
+            let len = KeywordIndex.characterLength(b0)
             guard i + len <= n else { break }
             var list = -1
             var scalar: UInt32 = 0
@@ -264,6 +280,11 @@ public final class KeywordIndex: @unchecked Sendable {
                     let start = Int(candidate.start), count = Int(candidate.count)
                     if i + count <= n {
                         var j = len
+                        // Most candidates differ in the next two bytes: one comparison.
+                        if count - len >= 2 {
+                            if raw.loadUnaligned(fromByteOffset: i + len, as: UInt16.self) != candidate.next { continue }
+                            j += 2
+                        }
                         while j < count && p[i + j] == wordBytes[start + j] { j += 1 }
                         if j == count { hits.insert(Int(candidate.word)) }
                     }

@@ -152,6 +152,7 @@ public enum CellSplitter {
         // space-aligned rows.
         tokens.reserveCapacity(lines.reduce(0) { $0 + Int($1.tabs) + Int($1.pipes) + 2 })
         var votes = [Int](repeating: 0, count: TableLayout.allCases.count)
+        var pieces: [TextBytes] = []     // one buffer for every space-aligned line
         for line in lines {
             let trimmed = Bytes.trim(line.bytes)
             if trimmed.isEmpty {
@@ -209,7 +210,7 @@ public enum CellSplitter {
             }
             // Space-aligned columns (pdftotext -layout): runs of two or more spaces separate
             // cells, and so does a single space between numbers.
-            let pieces = splitOnSpaceRuns(trimmed)
+            splitOnSpaceRuns(trimmed, into: &pieces)
             if pieces.count > 1 {
                 votes[TableLayout.spaceAligned.ordinal] += 1
                 for p in pieces { tokens.append(.cell(RawCell(bytes: p, line: line.number))) }
@@ -244,9 +245,10 @@ public enum CellSplitter {
     }
 
     /// Splits on runs of ≥2 spaces (or ideographic spaces), and on single spaces that stand
-    /// between two numbers, so `0 0 0` is three cells but `(一) 予以公开` stays one.
-    static func splitOnSpaceRuns(_ s: TextBytes) -> [TextBytes] {
-        var out: [TextBytes] = []
+    /// between two numbers, so `0 0 0` is three cells but `(一) 予以公开` stays one. The pieces
+    /// replace what `out` held (one buffer serves a whole table).
+    static func splitOnSpaceRuns(_ s: TextBytes, into out: inout [TextBytes]) {
+        out.removeAll(keepingCapacity: true)
         var start = s.startIndex
         var i = s.startIndex
         func isDigitish(_ b: UInt8) -> Bool { (b >= 0x30 && b <= 0x39) || b == 0x2F || b == 0x2D }
@@ -275,7 +277,6 @@ public enum CellSplitter {
             i = j
         }
         out.append(s[start..<s.endIndex])
-        return out
     }
 
     private static func tokenIsNumeric(_ s: TextBytes) -> Bool {
