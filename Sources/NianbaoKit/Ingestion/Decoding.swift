@@ -94,7 +94,18 @@ public enum Decoder {
                 let b = base[i]
                 if b < 0x80 { ascii(b); i += 1; continue }
                 onlySpace = false
-                // Chinese text is mostly three-byte characters: checked here in line.
+                // Chinese text is mostly runs of three-byte characters: such a run is checked
+                // here, a character per four-byte load (lead 1110xxxx, then 10xxxxxx twice,
+                // neither overlong nor a surrogate).
+                var j = i
+                while j + 4 <= n {
+                    let w = raw.loadUnaligned(fromByteOffset: j, as: UInt32.self).littleEndian
+                    guard w & 0x00C0_C0F0 == 0x0080_80E0 else { break }
+                    let lead = UInt8(truncatingIfNeeded: w), c1 = UInt8(truncatingIfNeeded: w >> 8)
+                    guard (lead != 0xE0 || c1 >= 0xA0) && (lead != 0xED || c1 < 0xA0) else { break }
+                    j += 3
+                }
+                if j > i { i = j; continue }
                 if b & 0xF0 == 0xE0, i + 2 < n {
                     let c1 = base[i + 1], c2 = base[i + 2]
                     if c1 & 0xC0 == 0x80, c2 & 0xC0 == 0x80, b != 0xE0 || c1 >= 0xA0, b != 0xED || c1 < 0xA0 {
