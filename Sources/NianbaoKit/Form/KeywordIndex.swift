@@ -327,32 +327,14 @@ extension LabelFolding {
 
     /// `fold` straight from UTF-8 bytes, for the reader's hot path; the same result.
     public static func foldBytes(_ s: ArraySlice<UInt8>) -> [UInt8] {
-        var out: [UInt8] = []
-        s.withUnsafeBufferPointer { foldBytes($0[...], into: &out) }
-        return out
-    }
-
-    /// Folds `s` into `out` (emptied first), so that a reader can reuse one buffer for all
-    /// its labels.
-    static func foldBytes(_ s: TextBytes, into out: inout [UInt8]) {
-        out.removeAll(keepingCapacity: true)
-        guard !s.isEmpty else { return }
-        // The fast path never makes a label longer, so it writes into room for all of `s`
-        // (made by copying `s`, which is one memcpy).
-        out.append(contentsOf: UnsafeBufferPointer(rebasing: s))
-        let written = out.withUnsafeMutableBufferPointer { o in
-            foldFast(s, into: o.baseAddress!, simplified: simplifiedTable)
-        }
-        if let written {
-            out.removeLast(out.count - written)
-        } else {
-            out = Array(fold(String(decoding: s, as: UTF8.self)).utf8)
-        }
+        let label = FoldedLabel()
+        s.withUnsafeBufferPointer { label.fold($0[...]) }
+        return Array(label.bytes)
     }
 
     /// The byte path of `fold`: the number of bytes written to `out`, or nil where only the
     /// careful path can decide (Word markup, Latin letters, Taiwan wording, odd pinyin).
-    private static func foldFast(_ s: TextBytes, into out: UnsafeMutablePointer<UInt8>,
+    fileprivate static func foldFast(_ s: TextBytes, into out: UnsafeMutablePointer<UInt8>,
                                  simplified: SimplifiedTable) -> Int? {
         var n = 0
         var i = s.startIndex
@@ -474,5 +456,43 @@ extension LabelFolding {
         guard j + 2 < s.endIndex else { return false }
         let v = (UInt32(s[j] & 0x0F) << 12) | (UInt32(s[j + 1] & 0x3F) << 6) | UInt32(s[j + 2] & 0x3F)
         return v == 0x3000 || (0x2002...0x200B).contains(v) || v == 0xFEFF || (0xFF41...0xFF5A).contains(v)
+    }
+}
+
+/// A reader's buffer for folded labels, reused for every label it folds: folding then
+/// allocates nothing, and the result is read in place.
+final class FoldedLabel {
+    private var storage: UnsafeMutableBufferPointer<UInt8>
+    private var count = 0
+
+    init() {
+        storage = .allocate(capacity: 256)
+    }
+
+    deinit { storage.deallocate() }
+
+    /// The last label folded; valid until the next `fold`.
+    var bytes: UnsafeBufferPointer<UInt8> {
+        UnsafeBufferPointer(start: storage.baseAddress, count: count)
+    }
+
+    /// Replaces the content with `s` folded (`LabelFolding.fold`).
+    func fold(_ s: TextBytes) {
+        // The byte path never makes a label longer, so room for `s` is room enough.
+        reserve(s.count)
+        if let written = LabelFolding.foldFast(s, into: storage.baseAddress!, simplified: LabelFolding.simplifiedTable) {
+            count = written
+        } else {
+            let careful = Array(LabelFolding.fold(String(decoding: s, as: UTF8.self)).utf8)
+            reserve(careful.count)
+            _ = UnsafeMutableBufferPointer(rebasing: storage[..<careful.count]).initialize(from: careful)
+            count = careful.count
+        }
+    }
+
+    private func reserve(_ needed: Int) {
+        guard needed > storage.count else { return }
+        storage.deallocate()
+        storage = .allocate(capacity: max(needed, storage.count * 2))
     }
 }

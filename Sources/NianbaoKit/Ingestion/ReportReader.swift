@@ -135,8 +135,12 @@ public enum ReportReader {
     /// `方正县政府办公室2021年政府信息公开工作年度报告` → (方正县政府办公室, 2021).
     /// Works on Unicode scalars: a title is CJK and digits, where scalars are characters.
     static func parseTitle(_ title: String) -> (String?, Int)? {
-        let scalars = Array(title.unicodeScalars)
-        func text(_ range: Range<Int>) -> String { String(String.UnicodeScalarView(scalars[range])) }
+        let view = title.unicodeScalars
+        let scalars = Array(view)
+        // Text between scalar offsets is cut from the title (a copy of its bytes), not rebuilt
+        // scalar by scalar.
+        let positions = Array(view.indices) + [view.endIndex]
+        func text(_ range: Range<Int>) -> String { String(view[positions[range.lowerBound]..<positions[range.upperBound]]) }
         for i in scalars.indices where scalars[i] == "年" && i >= 4 {
             var year = 0
             for s in scalars[(i - 4)..<i] {
@@ -179,7 +183,7 @@ public enum ReportReader {
         var out: [Heading] = []
         var current = 0
         let sections = SectionHeadings.shared
-        var foldedBytes: [UInt8] = []
+        let folded = FoldedLabel()
         for (i, line) in lines.enumerated() {
             let trimmed = Bytes.trim(line.bytes)
             guard trimmed.count >= 6, trimmed.count <= 150 else { continue }
@@ -187,7 +191,8 @@ public enum ReportReader {
             let inTable = line.pipes > 0 || (line.tabs > 0 && (line.bytes.first == 0x09 || Bytes.contains(trimmed, 0x09)))
             if inTable && !startsWithNumeralBytes(trimmed) { continue }
             if trimmed.first! < 0x80 && trimmed.first! != 0x28 && trimmed.first! != 0x5B { continue }
-            LabelFolding.foldBytes(trimmed, into: &foldedBytes)
+            folded.fold(trimmed)
+            let foldedBytes = folded.bytes
             // The length tests come before the scan: most lines that get here fail them.
             let length = foldedBytes.reduce(0) { $0 + ($1 & 0xC0 == 0x80 ? 0 : 1) }     // scalars
             guard length <= 40 else { continue }
@@ -239,7 +244,7 @@ public enum ReportReader {
     static let di = Array("第".utf8), bufen = Array("部分".utf8), dunhao = Array("、".utf8)
 
     /// Whether a folded heading starts `一、` (or `一.` `一:`) or is a `第…部分` heading.
-    static func startsWithSectionNumeral(_ folded: [UInt8]) -> Bool {
+    static func startsWithSectionNumeral(_ folded: UnsafeBufferPointer<UInt8>) -> Bool {
         if startsWithNumeralBytes(folded) {
             let rest = folded.dropFirst(3)
             guard let next = rest.first else { return false }

@@ -132,13 +132,17 @@ enum Keywords {
 enum TableText {
     /// Drops a leading enumerator (`3.`, `（六）`, `四、`) from a folded label.
     static func stripEnumerator(_ folded: String) -> String {
-        let marks: Set<Character> = ["0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "一", "二", "三", "四",
-                                     "五", "六", "七", "八", "九", "十", "(", ")", ".", "、", "．", "。", ":"]
         var s = Substring(folded)
-        while let c = s.first, marks.contains(c) { s = s.dropFirst() }
+        while let c = s.first, enumeratorMarks.contains(c) { s = s.dropFirst() }
         while let c = s.last, c == ":" || c == "。" || c == "、" { s = s.dropLast() }
         return String(s)
     }
+
+    /// What an enumerator (`(一)`, `1.`, `十、`) is made of; built once, as hashing its
+    /// characters cost more than the strip itself.
+    private static let enumeratorMarks: Set<Character> = [
+        "0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "一", "二", "三", "四", "五", "六", "七", "八",
+        "九", "十", "(", ")", ".", "、", "．", "。", ":"]
 
     static func describe(_ values: [PendingValue]) -> String {
         values.map { $0.cell.text.isEmpty ? "(blank)" : $0.cell.text }.joined(separator: " ")
@@ -230,7 +234,7 @@ struct Section3Reader: RowReader {
     /// Subtotal rows printed for a group, by group index, checked against their rows at the end.
     private var printedSubtotals: [[PendingValue]?] = Array(repeating: nil, count: Form.standard.s3Groups.count)
     /// The folded label being matched (one buffer for all labels).
-    private var folded: [UInt8] = []
+    private let folded = FoldedLabel()
 
     init(sink: ReadingSink) { self.sink = sink }
 
@@ -252,8 +256,8 @@ struct Section3Reader: RowReader {
     }
 
     mutating func text(_ cell: RawCell) {
-        LabelFolding.foldBytes(cell.bytes, into: &folded)
-        if let t = match(folded, Keywords.index.scan(folded)) {
+        folded.fold(cell.bytes)
+        if let t = match(folded.bytes, Keywords.index.scan(folded.bytes)) {
             flush()
             target = t
             targetLine = cell.line
@@ -266,7 +270,7 @@ struct Section3Reader: RowReader {
         }
     }
 
-    private func match(_ folded: [UInt8], _ hits: KeywordHits) -> Target? {
+    private func match(_ folded: UnsafeBufferPointer<UInt8>, _ hits: KeywordHits) -> Target? {
         if hits.isEmpty { return nil }
         if let i = Keywords.s3Rows.first(hits) { return .row(i) }
         if inBody, hits.contains(Keywords.total) { return .row(Keywords.s3Total) }
@@ -487,7 +491,7 @@ struct Section2Reader: RowReader {
     private var seen = [Bool](repeating: false, count: Form.standard.s2Rows.count)
     /// Columns that belong to only one version, counted per version (2019, 2021).
     private var votes2019 = 0, votes2021 = 0
-    private var folded: [UInt8] = []
+    private let folded = FoldedLabel()
 
     static func read(_ tokens: [CellToken], into sink: inout ReadingSink) {
         var reader = Section2Reader(sink: sink)
@@ -502,7 +506,7 @@ struct Section2Reader: RowReader {
     var sectionNumeral: String { "二" }
 
     mutating func text(_ cell: RawCell) {
-        LabelFolding.foldBytes(cell.bytes, into: &folded)
+        folded.fold(cell.bytes)
         handleText(cell)
     }
 
@@ -517,7 +521,7 @@ struct Section2Reader: RowReader {
     /// A text cell in `folded`: a sub-table's start, a column header, a row label, or a label
     /// the form does not have.
     private mutating func handleText(_ cell: RawCell) {
-        let hits = Keywords.index.scan(folded)
+        let hits = Keywords.index.scan(folded.bytes)
         if hits.contains(Keywords.article20) || hits.contains(Keywords.contents) {
             flush()
             row = nil; unknownRow = nil
@@ -526,7 +530,7 @@ struct Section2Reader: RowReader {
             pendingHeader.removeAll(keepingCapacity: true)
             return
         }
-        let joined = pendingHeader.isEmpty ? nil : matchColumn(Keywords.index.scan(pendingHeader + folded))
+        let joined = pendingHeader.isEmpty ? nil : matchColumn(Keywords.index.scan(pendingHeader + folded.bytes))
         if let c = joined ?? matchColumn(hits) {
             if row != nil || unknownRow != nil {
                 flush()
@@ -548,7 +552,7 @@ struct Section2Reader: RowReader {
         }
         if headerOpen && row == nil {
             // A header cell cut over two cells (`本年新` + `制作数量`).
-            pendingHeader = folded
+            pendingHeader = Array(folded.bytes)
             return
         }
         flush()
@@ -630,7 +634,7 @@ enum Section4Reader {
     static func read(_ tokens: [CellToken], into sink: inout ReadingSink) {
         let form = Form.standard
         var segments = [Segment(group: nil, line: 0)]
-        var folded: [UInt8] = []
+        let folded = FoldedLabel()
         var sawHeader = false
         var lastLabelLine = 0
         for token in tokens {
@@ -640,8 +644,8 @@ enum Section4Reader {
                 segments[segments.count - 1].values.append(PendingValue(cell: cell, value: value))
                 continue
             }
-            LabelFolding.foldBytes(cell.bytes, into: &folded)
-            let hits = Keywords.index.scan(folded)
+            folded.fold(cell.bytes)
+            let hits = Keywords.index.scan(folded.bytes)
             if hits.intersects(Keywords.s4Labels) { sawHeader = true; lastLabelLine = cell.line }
             // The last group named wins: 行政诉讼 · 未经复议直接起诉 is suit_direct.
             let group = Keywords.s4Groups.last(hits)
