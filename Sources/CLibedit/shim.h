@@ -10,6 +10,11 @@
 #include <wchar.h>
 #include <locale.h>
 #include <signal.h>
+#include <errno.h>
+#include <pthread.h>
+#include <unistd.h>
+#include <sys/select.h>
+#include <sys/syscall.h>
 #include <histedit.h>
 
 static inline FILE *nb_stdin(void) { return stdin; }
@@ -39,8 +44,42 @@ static inline int nb_el_bind(EditLine *el, const wchar_t *key, const wchar_t *fn
 static inline int nb_el_source(EditLine *el) {
     return el_source(el, NULL);
 }
-static inline int nb_el_set_signal(EditLine *el, int on) {
-    return el_wset(el, EL_SIGNAL, on);
+/// Replaces libedit's character reader (see nb_read_byte).
+static inline int nb_el_set_getc(EditLine *el, el_rfunc_t fn) {
+    return el_wset(el, EL_GETCFN, fn);
+}
+
+/// Reads one byte of `fd` for the line editor: 1, 0 at the end of input, or -1 with errno
+/// EINTR when Ctrl-C came first. libedit's own reader checks nothing before it blocks, so a
+/// Ctrl-C typed just before the read began (type-ahead, pasted input) left the interrupt flag
+/// set and cancelled the next command instead of the line. Here `interrupted` is asked with
+/// SIGINT blocked, and pselect unblocks it only for the wait, atomically: a Ctrl-C that comes
+/// in between ends the wait with EINTR.
+static inline int nb_read_byte(int fd, unsigned char *byte, int (*interrupted)(void)) {
+    sigset_t block, old;
+    sigemptyset(&block);
+    sigaddset(&block, SIGINT);
+    pthread_sigmask(SIG_BLOCK, &block, &old);
+    int result;
+    if (interrupted()) {
+        errno = EINTR;
+        result = -1;
+    } else {
+        fd_set readable;
+        FD_ZERO(&readable);
+        FD_SET(fd, &readable);
+        if (pselect(fd + 1, &readable, NULL, NULL, NULL, &old) < 0) {
+            result = -1;
+        } else {
+            ssize_t n;
+            do { n = read(fd, byte, 1); } while (n < 0 && errno == EINTR);
+            result = n < 0 ? -1 : (int)n;
+        }
+    }
+    int saved = errno;
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    errno = saved;
+    return result;
 }
 
 static inline int nb_history_setsize(HistoryW *h, int size) {
@@ -62,6 +101,16 @@ static inline int nb_history_load(HistoryW *h, const char *path) {
 static inline int nb_history_save(HistoryW *h, const char *path) {
     HistEventW ev;
     return history_w(h, &ev, H_SAVE, path);
+}
+
+/// The kernel delivers a terminal's SIGINT to any thread of the process that does not block
+/// it, often an idle worker left by a parallel load, and only that thread's blocking call is
+/// interrupted. A handler running elsewhere passes the signal on to the main thread (whose
+/// thread id is the process id), which reads the terminal: its read must see EINTR for Ctrl-C
+/// at the prompt to discard the line. Both calls are async-signal-safe system calls.
+static inline void nb_forward_signal_to_main_thread(int signo) {
+    pid_t pid = getpid();
+    if ((pid_t)syscall(SYS_gettid) != pid) syscall(SYS_tgkill, pid, pid, signo);
 }
 
 /// Installs `handler` for SIGINT *without* SA_RESTART, so that a blocking read inside

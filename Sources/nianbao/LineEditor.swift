@@ -46,6 +46,7 @@ final class LineEditor: LineReader {
         activeEditor = self
 
         _ = "emacs".withWideCString { nb_el_set_editor(el, $0) }
+        nb_el_set_getc(el, LineEditor.readCharacter)
         nb_el_set_history(el, history)
         nb_el_set_prompt(el) { _ in
             activeEditor?.prompt.withUnsafeMutableBufferPointer { $0.baseAddress }
@@ -82,6 +83,43 @@ final class LineEditor: LineReader {
             if mkdir(built, 0o755) != 0 && errno != EEXIST { return false }
         }
         return true
+    }
+
+    /// libedit's character reader: UTF-8 from standard input, a byte at a time through
+    /// nb_read_byte so that a pending Ctrl-C ends the line (-1) instead of waiting for input.
+    /// An invalid sequence is dropped, as libedit drops it.
+    private static let readCharacter: el_rfunc_t = { _, out in
+        let fd = fileno(nb_stdin())
+        var scalar: UInt32 = 0
+        var needed = 0, length = 0
+        var byte: UInt8 = 0
+        while true {
+            let n = nb_read_byte(fd, &byte) { interruptFlag.isSet ? 1 : 0 }
+            if n <= 0 { return n }
+            if needed > 0 && byte & 0xC0 == 0x80 {
+                scalar = scalar << 6 | UInt32(byte & 0x3F)
+                needed -= 1
+                guard needed == 0 else { continue }
+                // Overlong forms and surrogates are not characters.
+                let least: UInt32 = length == 2 ? 0x80 : length == 3 ? 0x800 : 0x10000
+                if scalar >= least && scalar <= 0x10FFFF && !(0xD800...0xDFFF).contains(scalar) {
+                    out?.pointee = wchar_t(bitPattern: scalar)
+                    return 1
+                }
+                continue
+            }
+            // A lead byte (an unfinished sequence before it is dropped).
+            switch byte {
+            case 0x00...0x7F:
+                out?.pointee = wchar_t(byte)
+                return 1
+            case 0xC2...0xDF: scalar = UInt32(byte & 0x1F); needed = 1
+            case 0xE0...0xEF: scalar = UInt32(byte & 0x0F); needed = 2
+            case 0xF0...0xF4: scalar = UInt32(byte & 0x07); needed = 3
+            default: needed = 0
+            }
+            length = needed + 1
+        }
     }
 
     func read(prompt text: String) -> LineInput {

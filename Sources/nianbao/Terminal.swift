@@ -11,7 +11,10 @@ let interruptFlag = CancellationFlag()
 
 enum Signals {
     static func install() {
-        nb_install_sigint { _ in interruptFlag.set() }
+        nb_install_sigint { signo in
+            interruptFlag.set()
+            nb_forward_signal_to_main_thread(signo)
+        }
     }
 }
 
