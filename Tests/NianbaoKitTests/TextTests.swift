@@ -1,7 +1,7 @@
 // Display width, number cells, label folding and decoding.
 
 import XCTest
-import NianbaoKit
+@testable import NianbaoKit
 
 final class TextTests: XCTestCase {
     func testDisplayWidth() {
@@ -48,6 +48,37 @@ final class TextTests: XCTestCase {
         XCTAssertEqual(LabelFolding.fold("(一) 予以公开"), LabelFolding.fold("（一）予以公开"))
         XCTAssertEqual(LabelFolding.fold("本年新收政府資訊公開申請(qǐng)數量"), "本年新收政府信息公开申请数量")
         XCTAssertEqual(LabelFolding.fold("规范性檔案"), "规范性文件")
+    }
+
+    /// The per-thread memo gives what folding and scanning give: for labels it has seen, and
+    /// after it has filled up and started again.
+    func testLabelMemoAnswersAsFoldAndScanDo() {
+        let fixed = ["（一）予以公开", "(一) 予以公开", "本年新收政府資訊公開申請(qǐng)數量", "四、结转下年度继续办理",
+                     "1.属于国家秘密", "[bookmark: _GoBack]一、总体情况", "行政规范性文件　", "总计", "其他",
+                     "（七）总计", "3.危及“三安全一稳定”", "申请(qǐng)人"]
+        let many = (0..<150).map { "（\($0)）第\($0)项 申请人" }
+        let matcher = LabelMatcher(capacity: 64)
+        func check(_ labels: [String]) {
+            for label in labels {
+                let bytes = Array(label.utf8)
+                let expectedFold = LabelFolding.foldBytes(bytes[...])
+                let expectedHits = KeywordIndex.shared.scan(expectedFold)
+                bytes.withUnsafeBufferPointer { raw in
+                    let hits = matcher.match(raw[...])
+                    XCTAssertEqual(Array(matcher.folded), expectedFold, label)
+                    for id in 0..<256 { XCTAssertEqual(hits.contains(id), expectedHits.contains(id), label) }
+                }
+            }
+        }
+        check(fixed)
+        check(fixed)
+        // The second round was answered from the memo: nothing was added.
+        XCTAssertEqual(matcher.remembered, fixed.count)
+        check(many)
+        // 162 labels through a memo of 64: it filled up and started again.
+        XCTAssertEqual(matcher.remembered, (fixed.count + many.count) % 64)
+        check(fixed)
+        check(fixed)
     }
 
     func testDecodingRefusesWhatIsNotText() {

@@ -233,8 +233,7 @@ struct Section3Reader: RowReader {
     private var sawOtherPrinted = false
     /// Subtotal rows printed for a group, by group index, checked against their rows at the end.
     private var printedSubtotals: [[PendingValue]?] = Array(repeating: nil, count: Form.standard.s3Groups.count)
-    /// The folded label being matched (one buffer for all labels).
-    private let folded = FoldedLabel()
+    private let labels = LabelMatcher.current
 
     init(sink: ReadingSink) { self.sink = sink }
 
@@ -256,8 +255,8 @@ struct Section3Reader: RowReader {
     }
 
     mutating func text(_ cell: RawCell) {
-        folded.fold(cell.bytes)
-        if let t = match(folded.bytes, Keywords.index.scan(folded.bytes)) {
+        let hits = labels.match(cell.bytes)
+        if let t = match(labels.folded, hits) {
             flush()
             target = t
             targetLine = cell.line
@@ -491,7 +490,7 @@ struct Section2Reader: RowReader {
     private var seen = [Bool](repeating: false, count: Form.standard.s2Rows.count)
     /// Columns that belong to only one version, counted per version (2019, 2021).
     private var votes2019 = 0, votes2021 = 0
-    private let folded = FoldedLabel()
+    private let labels = LabelMatcher.current
 
     static func read(_ tokens: [CellToken], into sink: inout ReadingSink) {
         var reader = Section2Reader(sink: sink)
@@ -506,8 +505,7 @@ struct Section2Reader: RowReader {
     var sectionNumeral: String { "二" }
 
     mutating func text(_ cell: RawCell) {
-        folded.fold(cell.bytes)
-        handleText(cell)
+        handleText(cell, labels.match(cell.bytes))
     }
 
     private mutating func run(_ tokens: [CellToken]) {
@@ -518,10 +516,9 @@ struct Section2Reader: RowReader {
         }
     }
 
-    /// A text cell in `folded`: a sub-table's start, a column header, a row label, or a label
-    /// the form does not have.
-    private mutating func handleText(_ cell: RawCell) {
-        let hits = Keywords.index.scan(folded.bytes)
+    /// A text cell with key words `hits` (folded: `labels.folded`): a sub-table's start, a
+    /// column header, a row label, or a label the form does not have.
+    private mutating func handleText(_ cell: RawCell, _ hits: KeywordHits) {
         if hits.contains(Keywords.article20) || hits.contains(Keywords.contents) {
             flush()
             row = nil; unknownRow = nil
@@ -530,7 +527,7 @@ struct Section2Reader: RowReader {
             pendingHeader.removeAll(keepingCapacity: true)
             return
         }
-        let joined = pendingHeader.isEmpty ? nil : matchColumn(Keywords.index.scan(pendingHeader + folded.bytes))
+        let joined = pendingHeader.isEmpty ? nil : matchColumn(Keywords.index.scan(pendingHeader + labels.folded))
         if let c = joined ?? matchColumn(hits) {
             if row != nil || unknownRow != nil {
                 flush()
@@ -552,7 +549,7 @@ struct Section2Reader: RowReader {
         }
         if headerOpen && row == nil {
             // A header cell cut over two cells (`本年新` + `制作数量`).
-            pendingHeader = Array(folded.bytes)
+            pendingHeader = Array(labels.folded)
             return
         }
         flush()
@@ -634,7 +631,7 @@ enum Section4Reader {
     static func read(_ tokens: [CellToken], into sink: inout ReadingSink) {
         let form = Form.standard
         var segments = [Segment(group: nil, line: 0)]
-        let folded = FoldedLabel()
+        let labels = LabelMatcher.current
         var sawHeader = false
         var lastLabelLine = 0
         for token in tokens {
@@ -644,8 +641,7 @@ enum Section4Reader {
                 segments[segments.count - 1].values.append(PendingValue(cell: cell, value: value))
                 continue
             }
-            folded.fold(cell.bytes)
-            let hits = Keywords.index.scan(folded.bytes)
+            let hits = labels.match(cell.bytes)
             if hits.intersects(Keywords.s4Labels) { sawHeader = true; lastLabelLine = cell.line }
             // The last group named wins: 行政诉讼 · 未经复议直接起诉 is suit_direct.
             let group = Keywords.s4Groups.last(hits)

@@ -1,0 +1,153 @@
+// Matching a table's labels, with a memo of the labels already matched on this thread.
+//
+// The standard form's labels recur in every report: 100,000 reports print the same few
+// hundred row and column labels over and over, give or take a space or an enumerator.
+// Folding and scanning a label costs over a thousand instructions; finding it among the
+// labels already read costs a hash of its bytes and one comparison. Each thread keeps its own
+// memo, so there are no locks; it is bounded, and emptied when full. A memo entry is exactly
+// what folding and scanning computed from the same bytes, so what a report reads never
+// depends on which thread read it, or after which other reports.
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+final class LabelMatcher {
+    /// The folded form of the label last matched; valid until the next `match`.
+    private(set) var folded = UnsafeBufferPointer<UInt8>(start: nil, count: 0)
+    /// How many labels the memo holds.
+    var remembered: Int { entryCount }
+
+    private let fold = FoldedLabel()
+    private let index = KeywordIndex.shared
+
+    /// A remembered label: its raw and folded bytes (offsets into `arena`) and its key words.
+    private struct Entry {
+        var hash: UInt64
+        var raw: Int32
+        var folded: Int32
+        var rawCount: UInt16
+        var foldedCount: UInt16
+        var hits: KeywordHits
+    }
+
+    /// Open addressing: entry numbers, or -1; at most half full.
+    private let slots: UnsafeMutableBufferPointer<Int32>
+    private let mask: Int
+    private let entries: UnsafeMutableBufferPointer<Entry>
+    private var entryCount = 0
+    private let arena: UnsafeMutableBufferPointer<UInt8>
+    private var arenaUsed = 0
+
+    /// Labels longer than this (a paragraph caught in a table) are matched without the memo.
+    static let longestRemembered = 512
+
+    /// A memo of at most `capacity` labels.
+    init(capacity: Int = 4096) {
+        var size = 1
+        while size < capacity * 2 { size <<= 1 }
+        slots = .allocate(capacity: size)
+        slots.initialize(repeating: -1)
+        mask = size - 1
+        entries = .allocate(capacity: capacity)
+        arena = .allocate(capacity: max(capacity * 96, 4 * LabelMatcher.longestRemembered))
+    }
+
+    deinit {
+        slots.deallocate()
+        entries.deallocate()
+        arena.deallocate()
+    }
+
+    /// The key words in `raw`, a label as printed; `folded` is then its folded form.
+    func match(_ raw: TextBytes) -> KeywordHits {
+        let n = raw.count
+        guard n > 0, n <= LabelMatcher.longestRemembered, let start = raw.base.baseAddress else {
+            return compute(raw)
+        }
+        let bytes = UnsafeRawPointer(start + raw.startIndex)
+        let hash = LabelMatcher.hash(bytes, n)
+        var slot = Int(truncatingIfNeeded: hash) & mask
+        while slots[slot] >= 0 {
+            let entry = entries[Int(slots[slot])]
+            if entry.hash == hash && Int(entry.rawCount) == n
+                && memcmp(arena.baseAddress! + Int(entry.raw), bytes, n) == 0 {
+                folded = UnsafeBufferPointer(start: arena.baseAddress! + Int(entry.folded), count: Int(entry.foldedCount))
+                return entry.hits
+            }
+            slot = (slot + 1) & mask
+        }
+        let hits = compute(raw)
+        let size = n + folded.count
+        guard size <= arena.count, folded.count <= Int(UInt16.max) else { return hits }
+        if entryCount == entries.count || arenaUsed + size > arena.count {
+            forgetAll()
+            slot = Int(truncatingIfNeeded: hash) & mask
+        }
+        let rawAt = arenaUsed
+        (arena.baseAddress! + rawAt).initialize(from: bytes.assumingMemoryBound(to: UInt8.self), count: n)
+        let foldedAt = rawAt + n
+        if let f = folded.baseAddress { (arena.baseAddress! + foldedAt).initialize(from: f, count: folded.count) }
+        arenaUsed = foldedAt + folded.count
+        entries[entryCount] = Entry(hash: hash, raw: Int32(rawAt), folded: Int32(foldedAt),
+                                    rawCount: UInt16(n), foldedCount: UInt16(folded.count), hits: hits)
+        slots[slot] = Int32(entryCount)
+        entryCount += 1
+        return hits
+    }
+
+    private func compute(_ raw: TextBytes) -> KeywordHits {
+        fold.fold(raw)
+        folded = fold.bytes
+        return index.scan(folded)
+    }
+
+    private func forgetAll() {
+        slots.update(repeating: -1)
+        entryCount = 0
+        arenaUsed = 0
+    }
+
+    /// Eight bytes at a time; the tail is loaded a byte at a time so no read passes the end.
+    @inline(__always)
+    static func hash(_ p: UnsafeRawPointer, _ n: Int) -> UInt64 {
+        let k: UInt64 = 0x9E37_79B9_7F4A_7C15
+        var h = UInt64(n) &* k
+        var i = 0
+        while i + 8 <= n {
+            h = (h ^ p.loadUnaligned(fromByteOffset: i, as: UInt64.self)) &* k
+            h ^= h >> 29
+            i += 8
+        }
+        var tail: UInt64 = 0
+        var shift: UInt64 = 0
+        while i < n {
+            tail |= UInt64(p.load(fromByteOffset: i, as: UInt8.self)) << shift
+            shift += 8
+            i += 1
+        }
+        h = (h ^ tail) &* k
+        return h ^ (h >> 32)
+    }
+
+    /// This thread's matcher, made on its first use and freed with the thread.
+    static var current: LabelMatcher {
+        if let p = pthread_getspecific(threadKey) {
+            return Unmanaged<LabelMatcher>.fromOpaque(p).takeUnretainedValue()
+        }
+        let matcher = LabelMatcher()
+        pthread_setspecific(threadKey, Unmanaged.passRetained(matcher).toOpaque())
+        return matcher
+    }
+
+    private static let threadKey: pthread_key_t = {
+        var key = pthread_key_t()
+        let rc = pthread_key_create(&key) { p in
+            if let p { Unmanaged<LabelMatcher>.fromOpaque(p).release() }
+        }
+        precondition(rc == 0, "cannot create the per-thread label memo")
+        return key
+    }()
+}
