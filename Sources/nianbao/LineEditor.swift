@@ -87,7 +87,9 @@ final class LineEditor: LineReader {
 
     /// libedit's character reader: UTF-8 from standard input, a byte at a time through
     /// nb_read_byte so that a pending Ctrl-C ends the line (-1) instead of waiting for input.
-    /// An invalid sequence is dropped, as libedit drops it.
+    /// An invalid sequence is dropped, as libedit drops it. Decoded here rather than by the
+    /// standard library's UTF-8 parser, which reads ahead to fill four bytes: after a Chinese
+    /// character (three) it would wait for the next key.
     private static let readCharacter: el_rfunc_t = { _, out in
         let fd = fileno(nb_stdin())
         var scalar: UInt32 = 0

@@ -6,40 +6,44 @@
 // character, the key words that start with it are compared byte by byte. The rare cases
 // (pinyin, Word markup, Taiwan wording) fall back to LabelFolding.fold on a String.
 
-public struct KeywordHits: Sendable {
-    private var bits: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
-
-    mutating func insert(_ i: Int) {
-        switch i >> 6 {
-        case 0: bits.0 |= 1 << UInt64(i & 63)
-        case 1: bits.1 |= 1 << UInt64(i & 63)
-        case 2: bits.2 |= 1 << UInt64(i & 63)
-        default: bits.3 |= 1 << UInt64(i & 63)
-        }
-    }
-
-    public func contains(_ i: Int) -> Bool {
-        switch i >> 6 {
-        case 0: return bits.0 & (1 << UInt64(i & 63)) != 0
-        case 1: return bits.1 & (1 << UInt64(i & 63)) != 0
-        case 2: return bits.2 & (1 << UInt64(i & 63)) != 0
-        default: return bits.3 & (1 << UInt64(i & 63)) != 0
-        }
-    }
-
-    public func containsAny(_ ids: [Int]) -> Bool { ids.contains { contains($0) } }
-    public var isEmpty: Bool { bits.0 | bits.1 | bits.2 | bits.3 == 0 }
+/// A set of numbers 0…255 as 256 bits: membership is a shift and a mask, and two sets meet
+/// in four ANDs.
+struct Bits256: Sendable {
+    private var words: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
 
     init() {}
 
-    /// The set of `ids`, to test a label's hits against at once.
-    init(_ ids: [Int]) { for i in ids { insert(i) } }
+    init(_ members: some Sequence<Int>) { for i in members { insert(i) } }
 
-    func intersects(_ other: KeywordHits) -> Bool {
-        (bits.0 & other.bits.0) | (bits.1 & other.bits.1) | (bits.2 & other.bits.2) | (bits.3 & other.bits.3) != 0
+    mutating func insert(_ i: Int) {
+        let bit = UInt64(1) << UInt64(i & 63)
+        switch i >> 6 {
+        case 0: words.0 |= bit
+        case 1: words.1 |= bit
+        case 2: words.2 |= bit
+        default: words.3 |= bit
+        }
     }
 
-    /// Calls `body` with each id in the set, in increasing order.
+    @inline(__always)
+    func contains(_ i: Int) -> Bool {
+        let word: UInt64
+        switch i >> 6 {
+        case 0: word = words.0
+        case 1: word = words.1
+        case 2: word = words.2
+        default: word = words.3
+        }
+        return word & (UInt64(1) << UInt64(i & 63)) != 0
+    }
+
+    var isEmpty: Bool { words.0 | words.1 | words.2 | words.3 == 0 }
+
+    func intersects(_ other: Bits256) -> Bool {
+        (words.0 & other.words.0) | (words.1 & other.words.1) | (words.2 & other.words.2) | (words.3 & other.words.3) != 0
+    }
+
+    /// Calls `body` with each member, in increasing order.
     @inline(__always)
     func forEach(_ body: (Int) -> Void) {
         @inline(__always) func each(_ word: UInt64, _ base: Int) {
@@ -49,8 +53,28 @@ public struct KeywordHits: Sendable {
                 w &= w - 1
             }
         }
-        each(bits.0, 0); each(bits.1, 64); each(bits.2, 128); each(bits.3, 192)
+        each(words.0, 0); each(words.1, 64); each(words.2, 128); each(words.3, 192)
     }
+}
+
+/// The key words found in a label, by id.
+public struct KeywordHits: Sendable {
+    private var ids = Bits256()
+
+    init() {}
+
+    /// The set of `ids`, to test a label's hits against at once.
+    init(_ ids: [Int]) { self.ids = Bits256(ids) }
+
+    mutating func insert(_ i: Int) { ids.insert(i) }
+    public func contains(_ i: Int) -> Bool { ids.contains(i) }
+    public func containsAny(_ ids: [Int]) -> Bool { ids.contains { contains($0) } }
+    public var isEmpty: Bool { ids.isEmpty }
+    func intersects(_ other: KeywordHits) -> Bool { ids.intersects(other.ids) }
+
+    /// Calls `body` with each id in the set, in increasing order.
+    @inline(__always)
+    func forEach(_ body: (Int) -> Void) { ids.forEach(body) }
 }
 
 /// A set of characters of the CJK block U+4E00…U+9FFF, where almost all of a label's

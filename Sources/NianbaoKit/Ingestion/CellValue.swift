@@ -75,7 +75,7 @@ public enum CellClassifier {
     private static let blankMarks: [[UInt8]] = ["_", "&nbsp;", "＿", "__"].map { Array($0.utf8) }
     /// The bytes a mark can start with: a short label (`总计`, `其他`) is told from the marks
     /// by its first byte instead of sixteen comparisons.
-    private static let markLeads = ByteSet((notApplicableMarks + blankMarks).map { $0[0] })
+    private static let markLeads = Bits256((notApplicableMarks + blankMarks).map { Int($0[0]) })
 
     /// Classifies one trimmed cell.
     public static func classify(_ cell: ArraySlice<UInt8>) -> CellValue {
@@ -91,7 +91,7 @@ public enum CellClassifier {
         }
         // A label starts with a CJK character or a bracket: not a number, not a mark.
         if cell.count > 9, let f = cell.first, f >= 0xE4, f <= 0xE9 { return .text }
-        if cell.count <= 9, markLeads.contains(cell.first!) {
+        if cell.count <= 9, markLeads.contains(Int(cell.first!)) {
             if notApplicableMarks.contains(where: { cell.elementsEqual($0) }) { return .notApplicable }
             if blankMarks.contains(where: { cell.elementsEqual($0) }) { return .blank }
         }
