@@ -128,27 +128,29 @@ func runMain() -> Int32 {
         if summary.cancelled { interruptFlag.clear() }
     }
 
-    func finish(_ result: ExecutionResult) -> Int32 {
+    /// Exits here rather than returning: returning would release the session, and freeing a
+    /// large corpus one report at a time takes longer than the system takes to drop it all.
+    func finish(_ result: ExecutionResult) -> Never {
         fflush(nb_stdout())
-        if result == .failed { return NianbaoKit.ExitCode.failure.rawValue }
-        if session.foundViolations { return NianbaoKit.ExitCode.violations.rawValue }
-        return NianbaoKit.ExitCode.success.rawValue
+        if result == .failed { exit(NianbaoKit.ExitCode.failure.rawValue) }
+        if session.foundViolations { exit(NianbaoKit.ExitCode.violations.rawValue) }
+        exit(NianbaoKit.ExitCode.success.rawValue)
     }
 
     if let commands = options.commands {
         let r = session.execute(source: commands, origin: .commandLine)
-        if r != .ok { return finish(r) }
+        if r != .ok { finish(r) }
     }
     for script in options.scripts {
         let r = script == "-" ? session.execute(source: readAllStandardInput(), origin: .standardInput) : session.runScript(script)
-        if r != .ok { return finish(r) }
+        if r != .ok { finish(r) }
     }
-    if batch { return finish(.ok) }
+    if batch { finish(.ok) }
     if !TerminalInfo.stdinIsTerminal {
-        return finish(session.execute(source: readAllStandardInput(), origin: .standardInput))
+        finish(session.execute(source: readAllStandardInput(), origin: .standardInput))
     }
     let shell = Shell(session: session)
-    return finish(shell.run())
+    finish(shell.run())
 }
 
 exit(runMain())

@@ -68,6 +68,25 @@ public enum Value: Hashable, Sendable {
     public var isTrue: Bool { if case .bool(true) = self { return true }; return false }
 }
 
+/// A name as printed, hashed and compared by its UTF-8 bytes. String's own equality is
+/// Unicode canonical equivalence, which for Chinese text costs a normalization check per
+/// comparison; a corpus groups names by what the reports print.
+struct PrintedName: Hashable {
+    let text: String
+
+    init(_ text: String) { self.text = text }
+
+    func hash(into hasher: inout Hasher) {
+        if text.utf8.withContiguousStorageIfAvailable({ hasher.combine(bytes: UnsafeRawBufferPointer($0)) }) == nil {
+            for b in text.utf8 { hasher.combine(b) }
+        }
+    }
+
+    static func == (a: PrintedName, b: PrintedName) -> Bool {
+        a.text.utf8.count == b.text.utf8.count && a.text.utf8.elementsEqual(b.text.utf8)
+    }
+}
+
 public final class Corpus: @unchecked Sendable {
     public static let nullInt = Int64.min
     static let isAmount: [Bool] = Form.standard.fields.map { $0.kind == .amount }
@@ -76,7 +95,7 @@ public final class Corpus: @unchecked Sendable {
     public private(set) var files: [String] = []
     public private(set) var orgCodes: [Int32] = []
     public private(set) var orgNames: [String] = []
-    private var orgIndex: [String: Int32] = [:]
+    private var orgIndex: [PrintedName: Int32] = [:]
     public private(set) var years: [Int64] = []
     public private(set) var formats: [FormVersion?] = []
     public private(set) var layouts: [String] = []
@@ -150,11 +169,11 @@ public final class Corpus: @unchecked Sendable {
         fileIndex[report.file] = files.count
         files.append(report.file)
         let org = report.org ?? ""
-        if let code = orgIndex[org] {
+        if let code = orgIndex[PrintedName(org)] {
             orgCodes.append(code)
         } else {
             let code = Int32(orgNames.count)
-            orgIndex[org] = code
+            orgIndex[PrintedName(org)] = code
             orgNames.append(org)
             orgCodes.append(code)
         }

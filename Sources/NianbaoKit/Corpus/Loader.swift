@@ -85,8 +85,11 @@ public enum Loader {
                 collect(path, into: &files, failures: &failures, explicit: true)
             }
         }
-        var seen = Set<String>()
-        files = files.filter { seen.insert($0).inserted }
+        // One path cannot name a file twice; several can (a folder and a file in it).
+        if paths.count > 1 {
+            var seen = Set<String>()
+            files = files.filter { seen.insert($0).inserted }
+        }
         return (files, failures)
     }
 
@@ -123,12 +126,25 @@ public enum Loader {
                 }
                 if isFolder {
                     collect(child, into: &files, failures: &failures, explicit: false)
-                } else if let dot = name.lastIndex(of: "."), extensions.contains(name[name.index(after: dot)...].lowercased()) {
+                } else if hasReportExtension(name) {
                     files.append(child)
                 }
             }
         } else {
             files.append(path)
+        }
+    }
+
+    /// `extensions` as lower-case bytes, for testing a folder's names without building strings.
+    private static let extensionBytes: [[UInt8]] = extensions.map { Array($0.utf8) }
+
+    /// Whether `name` ends in `.` and one of `extensions`, in any case.
+    static func hasReportExtension(_ name: String) -> Bool {
+        let bytes = name.utf8
+        guard let dot = bytes.lastIndex(of: 0x2E) else { return false }
+        let ext = bytes[bytes.index(after: dot)...]
+        return extensionBytes.contains { known in
+            known.count == ext.count && zip(known, ext).allSatisfy { k, b in k == (b >= 0x41 && b <= 0x5A ? b | 0x20 : b) }
         }
     }
 
@@ -203,7 +219,7 @@ public enum Loader {
         var summary = LoadSummary()
         let (all, failures) = expand(paths)
         summary.failures = failures
-        let files = all.filter { !corpus.contains(file: $0) }
+        let files = corpus.count == 0 ? all : all.filter { !corpus.contains(file: $0) }
         summary.alreadyLoaded = all.count - files.count
         corpus.reserve(files.count)
         // Batches are parsed on all cores while the batch before is appended to the columns,
