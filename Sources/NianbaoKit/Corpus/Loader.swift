@@ -49,10 +49,14 @@ final class ResultSlots: @unchecked Sendable {
         buffer.deallocate()
     }
 
-    /// Distinct threads write distinct indexes.
+    /// Distinct threads write distinct indexes. A report's readings go into the columns here;
+    /// the report is kept for its other attributes, without them, so that the thread that read
+    /// it also frees them rather than leaving that to the one appending the batch.
     func set(_ i: Int, _ value: Result<Report, LoadFailure>) {
-        if case .success(let report) = value { columns.store(report.cells, at: i) }
-        buffer[i] = value
+        guard case .success(var report) = value else { buffer[i] = value; return }
+        columns.store(report.cells, at: i)
+        report.cells = FieldCells(count: 0)
+        buffer[i] = .success(report)
     }
 
     var items: [Slot] { Array(UnsafeBufferPointer(start: buffer, count: count)) }
