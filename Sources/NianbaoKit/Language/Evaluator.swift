@@ -295,16 +295,16 @@ public struct Evaluator {
 
     // MARK: Aggregates
 
+    /// Sums and counts of one aggregate: plain numbers, so that a table of them (one per
+    /// group) grows and is updated without reference counting.
     struct Accumulator {
         var intSum: Int64 = 0
         var doubleSum: Double = 0
         var useDouble = false
         var count: Int64 = 0
         var rows: Int64 = 0
-        var minValue: Value = .null
-        var maxValue: Value = .null
 
-        mutating func add(_ v: Value, extremes: Bool = true) {
+        mutating func add(_ v: Value) {
             rows += 1
             switch v {
             case .null: return
@@ -317,12 +317,10 @@ public struct Evaluator {
             default: break
             }
             count += 1
-            guard extremes else { return }
-            if minValue.isNull || (Evaluator.compare(v, minValue) ?? 0) < 0 { minValue = v }
-            if maxValue.isNull || (Evaluator.compare(v, maxValue) ?? 0) > 0 { maxValue = v }
         }
 
-        func result(_ f: AggregateFunction, countsRows: Bool) -> Value {
+        /// `extremes`: the values seen, for min and max.
+        func result(_ f: AggregateFunction, countsRows: Bool, extremes: Extremes) -> Value {
             switch f {
             case .count: return .int(countsRows ? rows : count)
             case .sum:
@@ -331,24 +329,43 @@ public struct Evaluator {
             case .avg:
                 if count == 0 { return .null }
                 return .double((doubleSum + Double(intSum)) / Double(count))
-            case .min: return minValue
-            case .max: return maxValue
+            case .min: return extremes.minValue
+            case .max: return extremes.maxValue
             }
+        }
+    }
+
+    /// The smallest and largest values of one aggregate, kept only for min and max.
+    struct Extremes {
+        var minValue: Value = .null
+        var maxValue: Value = .null
+
+        mutating func add(_ v: Value) {
+            if v.isNull { return }
+            if minValue.isNull || (Evaluator.compare(v, minValue) ?? 0) < 0 { minValue = v }
+            if maxValue.isNull || (Evaluator.compare(v, maxValue) ?? 0) > 0 { maxValue = v }
         }
     }
 
     func aggregate(_ rows: [Int32], _ aggregates: [Aggregate]) -> ResultTable {
         let fns = aggregates.map { $0.argument.map { compile($0.expr) } }
         var accs = Array(repeating: Accumulator(), count: aggregates.count)
+        var extremes = Array(repeating: Extremes(), count: aggregates.count)
         for (k, f) in fns.enumerated() {
-            let extremes = aggregates[k].function == .min || aggregates[k].function == .max
+            let tracks = aggregates[k].function == .min || aggregates[k].function == .max
             if let f {
-                for r in rows { accs[k].add(f(Int(r)), extremes: extremes) }
+                for r in rows {
+                    let v = f(Int(r))
+                    accs[k].add(v)
+                    if tracks { extremes[k].add(v) }
+                }
             } else {
                 accs[k].rows = Int64(rows.count)
             }
         }
-        let row = aggregates.enumerated().map { k, a in accs[k].result(a.function, countsRows: a.argument == nil) }
+        let row = aggregates.enumerated().map { k, a in
+            accs[k].result(a.function, countsRows: a.argument == nil, extremes: extremes[k])
+        }
         return ResultTable(columns: aggregates.map(\.name), rows: [row])
     }
 
@@ -359,8 +376,8 @@ public struct Evaluator {
         let aggFns = aggregates.map { $0.argument.map { compile($0.expr) } }
         var groupOf: [[Value]: Int] = [:]
         var groupKeys: [[Value]] = []
-        var accs: [Accumulator] = []
         let width = aggregates.count
+        let tracks = aggregates.map { $0.function == .min || $0.function == .max }
 
         // One key that is the organisation: group by its dictionary code in a flat array, no
         // hashing. One other key: hash the value, not an array of values.
@@ -375,9 +392,11 @@ public struct Evaluator {
         }
         var singleKeyGroups: [Value: Int] = [:]
         let orgCodes = corpus.orgCodes
-        let tracks = aggregates.map { $0.function == .min || $0.function == .max }
 
-        for r32 in rows {
+        // First each row's group, then each aggregate over all rows: an aggregate's function
+        // is fetched once, not once a row (each fetch of a closure is a retain and a release).
+        var groupOfRow = [Int32](repeating: 0, count: rows.count)
+        for (n, r32) in rows.enumerated() {
             let r = Int(r32)
             let g: Int
             if byOrg {
@@ -387,7 +406,6 @@ public struct Evaluator {
                     g = codeOfGroup.count
                     groupOfCode[code] = Int32(g)
                     codeOfGroup.append(Int32(code))
-                    accs.append(contentsOf: repeatElement(Accumulator(), count: width))
                 }
             } else if keyFns.count == 1 {
                 let key = keyFns[0](r)
@@ -395,7 +413,6 @@ public struct Evaluator {
                     g = groupKeys.count
                     singleKeyGroups[key] = g
                     groupKeys.append([key])
-                    accs.append(contentsOf: repeatElement(Accumulator(), count: width))
                 }
             } else {
                 let key = keyFns.map { $0(r) }
@@ -403,13 +420,27 @@ public struct Evaluator {
                     g = groupKeys.count
                     groupOf[key] = g
                     groupKeys.append(key)
-                    accs.append(contentsOf: repeatElement(Accumulator(), count: width))
                 }
             }
-            for (k, f) in aggFns.enumerated() {
-                if let f { accs[g * width + k].add(f(r), extremes: tracks[k]) } else { accs[g * width + k].rows += 1 }
+            groupOfRow[n] = Int32(g)
+        }
+        let groupCount = byOrg ? codeOfGroup.count : groupKeys.count
+        var sums = [Accumulator](repeating: Accumulator(), count: groupCount * width)
+        var seen = [Extremes](repeating: Extremes(), count: tracks.contains(true) ? groupCount * width : 0)
+        for (k, f) in aggFns.enumerated() {
+            guard let f else {
+                for g in groupOfRow { sums[Int(g) * width + k].rows += 1 }
+                continue
+            }
+            let track = tracks[k]
+            for (n, r32) in rows.enumerated() {
+                let i = Int(groupOfRow[n]) * width + k
+                let v = f(Int(r32))
+                sums[i].add(v)
+                if track { seen[i].add(v) }
             }
         }
+        let accs = sums, extremes = seen
         let columns = keys.map(\.name) + aggregates.map(\.name)
         let orgNames = corpus.orgNames
         // Organisation keys are built only for the groups that are printed.
@@ -418,13 +449,17 @@ public struct Evaluator {
             let name = orgNames[Int(codeOfGroup[g])]
             return [name.isEmpty ? .null : .string(name)]
         }
-        let groupCount = byOrg ? codeOfGroup.count : groupKeys.count
+        // Read off the aggregates once: copying an Aggregate out of its array retains its
+        // expression, which per group adds up.
+        let functions = aggregates.map(\.function)
+        let countsRows = aggregates.map { $0.argument == nil }
+        /// Aggregate `k` of group `g`.
+        func result(_ g: Int, _ k: Int) -> Value {
+            let i = g * width + k
+            return accs[i].result(functions[k], countsRows: countsRows[k], extremes: tracks[k] ? extremes[i] : Extremes())
+        }
         func row(_ g: Int) -> [Value] {
-            var r = key(g)
-            for (k, a) in aggregates.enumerated() {
-                r.append(accs[g * width + k].result(a.function, countsRows: a.argument == nil))
-            }
-            return r
+            key(g) + aggregates.indices.map { result(g, $0) }
         }
         // Groups in key order, so that output is the same every run. Organisations sort by a
         // rank computed once per corpus instead of comparing strings.
@@ -447,8 +482,7 @@ public struct Evaluator {
             // sort COLUMN | top N: pick N groups from one column, then build only their rows.
             let values: [Value] = order.map { g in
                 limit.column < keys.count ? key(g)[limit.column]
-                    : accs[g * width + limit.column - keys.count].result(aggregates[limit.column - keys.count].function,
-                                                                          countsRows: aggregates[limit.column - keys.count].argument == nil)
+                    : result(g, limit.column - keys.count)
             }
             let picked = Evaluator.topIndices(values, descending: limit.descending, limit: limit.count)
             return ResultTable(columns: columns, rows: picked.map { row(order[$0]) })
