@@ -148,7 +148,7 @@ public enum Loader {
         guard let dot = bytes.lastIndex(of: 0x2E) else { return false }
         let ext = bytes[bytes.index(after: dot)...]
         return extensionBytes.contains { known in
-            known.count == ext.count && zip(known, ext).allSatisfy { k, b in k == (b >= 0x41 && b <= 0x5A ? b | 0x20 : b) }
+            known.count == ext.count && zip(known, ext).allSatisfy { k, b in k == Bytes.lowercased(b) }
         }
     }
 

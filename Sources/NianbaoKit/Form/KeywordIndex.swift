@@ -238,8 +238,8 @@ public final class KeywordIndex: @unchecked Sendable {
     /// The scalar of a packed three-byte UTF-8 character.
     private static func scalar3(_ packed: UInt32) -> UInt32? {
         guard packed >= 0xE0A080 && packed <= 0xEFBFBF else { return nil }
-        let b0 = (packed >> 16) & 0xFF, b1 = (packed >> 8) & 0xFF, b2 = packed & 0xFF
-        return ((b0 & 0x0F) << 12) | ((b1 & 0x3F) << 6) | (b2 & 0x3F)
+        return Bytes.scalar(UInt8(truncatingIfNeeded: packed >> 16), UInt8(truncatingIfNeeded: packed >> 8),
+                            UInt8(truncatingIfNeeded: packed))
     }
 
     /// Words the readers look for besides the form's own labels.
@@ -287,7 +287,7 @@ public final class KeywordIndex: @unchecked Sendable {
             var list = -1
             var scalar: UInt32 = 0
             if len == 3 {
-                scalar = (UInt32(b0 & 0x0F) << 12) | (UInt32(p[i + 1] & 0x3F) << 6) | UInt32(p[i + 2] & 0x3F)
+                scalar = Bytes.scalar(b0, p[i + 1], p[i + 2])
             }
             if b0 < 0x80 {
                 list = Int(asciiList[Int(b0)]) - 1
@@ -387,7 +387,7 @@ extension LabelFolding {
             }
             guard b < 0xF0, i + 2 < end else { return nil }
             let b1 = s[i + 1], b2 = s[i + 2]
-            let scalar = (UInt32(b & 0x0F) << 12) | (UInt32(b1 & 0x3F) << 6) | UInt32(b2 & 0x3F)
+            let scalar = Bytes.scalar(b, b1, b2)
             // Chinese characters first: they are nearly all of a label.
             if let k = HanBitmap.offset(scalar) {
                 let simple = simplified.simplified(k)
@@ -444,7 +444,7 @@ extension LabelFolding {
     static func pinyinAfter(_ s: TextBytes, open: Int, length: Int, folded: UnsafeMutablePointer<UInt8>, count n: Int) -> PinyinBracket {
         // The character before, as folded, must be CJK.
         guard n >= 3, folded[n - 3] & 0xF0 == 0xE0 else { return .keep }
-        let before = (UInt32(folded[n - 3] & 0x0F) << 12) | (UInt32(folded[n - 2] & 0x3F) << 6) | UInt32(folded[n - 1] & 0x3F)
+        let before = Bytes.scalar(folded[n - 3], folded[n - 2], folded[n - 1])
         guard isCJK(Unicode.Scalar(before)!) else { return .keep }
         var j = open + length
         var letters = 0
@@ -478,7 +478,7 @@ extension LabelFolding {
     /// Whether the three-byte character at `j` is spacing or a full-width Latin letter.
     private static func isSpacingOrLetter(_ s: TextBytes, _ j: Int) -> Bool {
         guard j + 2 < s.endIndex else { return false }
-        let v = (UInt32(s[j] & 0x0F) << 12) | (UInt32(s[j + 1] & 0x3F) << 6) | UInt32(s[j + 2] & 0x3F)
+        let v = Bytes.scalar(s[j], s[j + 1], s[j + 2])
         return v == 0x3000 || (0x2002...0x200B).contains(v) || v == 0xFEFF || (0xFF41...0xFF5A).contains(v)
     }
 }

@@ -106,6 +106,14 @@ public enum Lines {
 enum Bytes {
     @inline(__always) static func isSpace(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 || b == 0x0D || b == 0x0C }
 
+    /// `b` with an ASCII capital made small (tag names, file extensions).
+    @inline(__always) static func lowercased(_ b: UInt8) -> UInt8 { b >= 0x41 && b <= 0x5A ? b | 0x20 : b }
+
+    /// The scalar of the three-byte UTF-8 sequence `b0 b1 b2` (not validated).
+    @inline(__always) static func scalar(_ b0: UInt8, _ b1: UInt8, _ b2: UInt8) -> UInt32 {
+        (UInt32(b0 & 0x0F) << 12) | (UInt32(b1 & 0x3F) << 6) | UInt32(b2 & 0x3F)
+    }
+
     /// Trims ASCII spaces, NBSP (C2 A0) and the ideographic space (E3 80 80) from both ends.
     static func trim<C: RandomAccessCollection<UInt8>>(_ s: C) -> C.SubSequence where C.Index == Int {
         var lo = s.startIndex, hi = s.endIndex

@@ -73,7 +73,7 @@ struct TagName {
 
     init(_ name: TextBytes) {
         guard name.count <= 8 else {
-            let lower = name.map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }
+            let lower = name.map(Bytes.lowercased)
             kind = lower == Array("blockquote".utf8) ? .block : .other
             return
         }
@@ -81,7 +81,7 @@ struct TagName {
         var j = name.startIndex
         while j < name.endIndex {
             let b = name.base[j]
-            packed = packed << 8 | UInt64(b >= 0x41 && b <= 0x5A ? b | 0x20 : b)
+            packed = packed << 8 | UInt64(Bytes.lowercased(b))
             j += 1
         }
         // Cells and rows are most of a page's tags: looked at before the table.
@@ -90,7 +90,7 @@ struct TagName {
         case TagName.tr: kind = .row; return
         default: kind = TagName.kind(packed)
         }
-        if kind == .skipped { bytes = name.map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 } }
+        if kind == .skipped { bytes = name.map(Bytes.lowercased) }
     }
 
     static func pack(_ s: String) -> UInt64 { s.utf8.reduce(0) { $0 << 8 | UInt64($1) } }
