@@ -191,6 +191,8 @@ public enum ReportReader {
             let inTable = line.pipes > 0 || (line.tabs > 0 && (line.bytes.first == 0x09 || Bytes.contains(trimmed, 0x09)))
             if inTable && !startsWithNumeralBytes(trimmed) { continue }
             if trimmed.first! < 0x80 && trimmed.first! != 0x28 && trimmed.first! != 0x5B { continue }
+            // Most short lines lack a character of every heading still to come: not folded.
+            if !sections.mayName(after: current, sections.characters.present(in: trimmed)) { continue }
             folded.fold(trimmed)
             let foldedBytes = folded.bytes
             // The length tests come before the scan: most lines that get here fail them.
@@ -222,6 +224,10 @@ public enum ReportReader {
         let titleLengths: [Int]
         let longestTitle: Int
         let jie = KeywordIndex.shared.id("结转")
+        /// The characters of all heading key words, and per section the characters of each
+        /// of its key-word sets, as masks of `characters`.
+        let characters: HeadingCharacters
+        let requiredCharacters: [[UInt64]]
 
         private init() {
             let form = Form.standard
@@ -229,6 +235,89 @@ public enum ReportReader {
             keywordIDs = form.sections.map { $0.headingKeywords.map(KeywordIndex.shared.ids) }
             titleLengths = form.sections.map { $0.title.unicodeScalars.count }
             longestTitle = titleLengths.max() ?? 0
+            let characters = HeadingCharacters(words: form.sections.flatMap { $0.headingKeywords.joined() })
+            self.characters = characters
+            requiredCharacters = form.sections.map { $0.headingKeywords.map { characters.mask(of: $0.joined()) } }
+        }
+
+        /// Whether a line holding the heading characters `present` may name a section after
+        /// `current`: it holds every character of one of that section's key-word sets.
+        @inline(__always)
+        func mayName(after current: Int, _ present: UInt64) -> Bool {
+            for k in numbers.indices where numbers[k] > current {
+                for required in requiredCharacters[k] where required & present == required { return true }
+            }
+            return false
+        }
+    }
+
+    /// Which characters of the heading key words a line holds, one bit each, in any spelling
+    /// that `LabelFolding.fold` turns into them: a traditional form, or a character of Taiwan
+    /// wording in the same place (資訊 folds to 信息). So a line that folding would make hold a
+    /// key word holds all of the word's bits here, and the test never turns away a heading;
+    /// it saves folding the narrative's short lines, nearly all of which lack some bit.
+    struct HeadingCharacters: @unchecked Sendable {
+        /// By offset in the Han block: the bits of the character (an index into `masks`; 0
+        /// for none).
+        private let slot: UnsafeMutableBufferPointer<UInt8>
+        private let masks: [UInt64]
+        private let bits: [UInt32: Int]
+
+        init(words: [String]) {
+            var bits: [UInt32: Int] = [:]
+            for w in words { for s in w.unicodeScalars where bits[s.value] == nil { bits[s.value] = bits.count } }
+            precondition(bits.count <= 64, "heading key words have at most 64 characters")
+            // Every spelling of each character: itself, its traditional forms, and the
+            // characters of Taiwan wording that folding replaces by it.
+            var spellings: [UInt32: UInt64] = [:]
+            func add(_ spelling: UInt32, _ bit: Int) {
+                spellings[spelling, default: 0] |= 1 << UInt64(bit)
+                for (t, s) in LabelFolding.traditionalToSimplified where s == spelling {
+                    spellings[t, default: 0] |= 1 << UInt64(bit)
+                }
+            }
+            for (c, bit) in bits { add(c, bit) }
+            for (taiwan, mainland) in LabelFolding.vocabulary {
+                for (t, m) in zip(taiwan.unicodeScalars, mainland.unicodeScalars) {
+                    if let bit = bits[m.value] { add(t.value, bit) }
+                }
+            }
+            var masks: [UInt64] = [0]
+            slot = .allocate(capacity: HanBitmap.count)
+            slot.initialize(repeating: 0)
+            for (spelling, mask) in spellings {
+                let k = HanBitmap.offset(spelling)!      // heading words are Chinese characters
+                if let known = masks.firstIndex(of: mask) { slot[k] = UInt8(known) } else {
+                    precondition(masks.count < 256)
+                    slot[k] = UInt8(masks.count)
+                    masks.append(mask)
+                }
+            }
+            self.masks = masks
+            self.bits = bits
+        }
+
+        /// The bits of the characters of `text` (a key word, a key-word set joined).
+        func mask(of text: String) -> UInt64 {
+            text.unicodeScalars.reduce(0) { $0 | (bits[$1.value].map { 1 << UInt64($0) } ?? 0) }
+        }
+
+        /// The bits of the heading characters in a line's bytes.
+        func present(in line: TextBytes) -> UInt64 {
+            var out: UInt64 = 0
+            var i = line.startIndex
+            let end = line.endIndex
+            while i + 2 < end {
+                let b = line[i]
+                // Han characters U+4E00–U+9FFF are E4 B8 80 … E9 BF BF.
+                if b >= 0xE4 && b <= 0xE9 {
+                    if let k = HanBitmap.offset(Bytes.scalar(b, line[i + 1], line[i + 2])) { out |= masks[Int(slot[k])] }
+                    i += 3
+                } else {
+                    i += 1
+                }
+            }
+            return out
         }
     }
 
