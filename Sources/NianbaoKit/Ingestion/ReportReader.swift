@@ -389,18 +389,19 @@ public enum ReportReader {
     // MARK: Narrative facts
 
     static func scanNarrative(_ lines: ArraySlice<SourceLine>, period: inout ReportPeriod?, stated: inout [StatedNumber]) {
-        let zhi = Array("至".utf8), jian = Array("件".utf8)
-        let cues = ["申请", "结转", "复议", "申請", "結轉"].map { Array($0.utf8) }
         for line in lines {
             guard line.bytes.count > 6 else { continue }
-            let wantPeriod = period == nil && Bytes.contains(line.bytes, zhi)
+            // A period is two dates, each ending in 日.
+            let wantPeriod = period == nil && Bytes.contains(line.bytes, zhi) && Bytes.count(line.bytes, ri, atLeast: 2)
             let wantNumbers = Bytes.contains(line.bytes, jian) && cues.contains { Bytes.contains(line.bytes, $0) }
-            guard wantPeriod || wantNumbers else { continue }
-            let text = line.text
-            if wantPeriod, let p = findPeriod(text, line: line.number) { period = p }
-            if wantNumbers { NarrativeNumbers.scan(text, line: line.number, into: &stated) }
+            if wantPeriod, let p = findPeriod(line.text, line: line.number) { period = p }
+            if wantNumbers { NarrativeNumbers.scan(line.bytes, line: line.number, into: &stated) }
         }
     }
+
+    static let zhi = Array("至".utf8), jian = Array("件".utf8), ri = Array("日".utf8)
+    /// Words of which a line stating a count of requests names one.
+    static let cues = ["申请", "结转", "复议", "申請", "結轉"].map { Array($0.utf8) }
 
     /// `自2021年1月1日起至2021年12月31日止`, `统计期限为2021年1月1日至12月31日`.
     static func findPeriod(_ text: String, line: Int) -> ReportPeriod? {
@@ -422,8 +423,10 @@ public enum ReportReader {
 
     static func findSignature(_ lines: [SourceLine]) -> ReportDate? {
         for line in lines.suffix(12).reversed() {
+            // A date ends in 日; a signature line is short (counted without walking a long line).
+            guard Bytes.contains(line.bytes, ri) else { continue }
             let text = line.text.trimmingSpaces()
-            guard text.count <= 20 else { continue }
+            guard text.index(text.startIndex, offsetBy: 21, limitedBy: text.endIndex) == nil else { continue }
             if let d = DateScanner.dates(in: text).first?.date, d.year > 0 { return d }
         }
         return nil
@@ -540,16 +543,19 @@ enum NarrativeNumbers {
     static let jian = Array("件".utf8)
     /// Clause boundaries: ， 。 ； 、 ！ ？ and their ASCII forms.
     static let stops: [[UInt8]] = ["，", "。", "；", "、", "！", "？", ",", ";"].map { Array($0.utf8) }
+    /// The last bytes of `stops`: only where one ends is a stop compared.
+    static let stopEnds = Bits256(stops.map { Int($0.last!) })
     static let cueBytes: [(words: [[UInt8]], field: String)] = patterns.map { ($0.0.map { Array($0.utf8) }, $0.1) }
     static let excluded: [[UInt8]] = ["投诉", "来信", "咨询"].map { Array($0.utf8) }
     static let reviewCues: [[UInt8]] = ["申请", "收到"].map { Array($0.utf8) }
 
     /// Finds `N件` in a line, and the clause before it, on bytes.
-    static func scan(_ text: String, line: Int, into stated: inout [StatedNumber]) {
-        let b = Array(text.utf8)
+    static func scan(_ text: TextBytes, line: Int, into stated: inout [StatedNumber]) {
+        let b = UnsafeBufferPointer(rebasing: text)
+        let (j0, j1, j2) = (jian[0], jian[1], jian[2])
         var i = 0
         while i + 3 <= b.count {
-            guard b[i] == jian[0], b[i + 1] == jian[1], b[i + 2] == jian[2] else { i += 1; continue }
+            guard b[i] == j0, b[i + 1] == j1, b[i + 2] == j2 else { i += 1; continue }
             var start = i
             while start > 0, b[start - 1] >= 0x30, b[start - 1] <= 0x39 { start -= 1 }
             defer { i += 3 }
@@ -557,8 +563,10 @@ enum NarrativeNumbers {
             // The clause: back to the previous stop.
             var clauseStart = start
             search: while clauseStart > 0 {
-                for stop in stops where clauseStart >= stop.count && b[(clauseStart - stop.count)..<clauseStart].elementsEqual(stop) {
-                    break search
+                if stopEnds.contains(Int(b[clauseStart - 1])) {
+                    for stop in stops where clauseStart >= stop.count && b[(clauseStart - stop.count)..<clauseStart].elementsEqual(stop) {
+                        break search
+                    }
                 }
                 clauseStart -= 1
             }
