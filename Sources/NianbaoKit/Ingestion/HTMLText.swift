@@ -68,8 +68,16 @@ public enum HTMLText {
 struct TagName {
     enum Kind { case table, row, cell, lineBreak, block, skipped, other }
     var kind: Kind
-    /// The lower-case name, kept only for skipped elements (to find their end tag).
-    var bytes: [UInt8] = []
+    /// The lower-case name packed, a byte per letter (0 for names longer than eight).
+    private var packed: UInt64 = 0
+
+    /// The lower-case name, for skipped elements (to find their end tag).
+    var bytes: [UInt8] {
+        var out: [UInt8] = []
+        var p = packed
+        while p != 0 { out.insert(UInt8(truncatingIfNeeded: p), at: 0); p >>= 8 }
+        return out
+    }
 
     init(_ name: TextBytes) {
         guard name.count <= 8 else {
@@ -84,13 +92,13 @@ struct TagName {
             packed = packed << 8 | UInt64(Bytes.lowercased(b))
             j += 1
         }
+        self.packed = packed
         // Cells and rows are most of a page's tags: looked at before the table.
         switch packed {
-        case TagName.td, TagName.th: kind = .cell; return
-        case TagName.tr: kind = .row; return
+        case TagName.td, TagName.th: kind = .cell
+        case TagName.tr: kind = .row
         default: kind = TagName.kind(packed)
         }
-        if kind == .skipped { bytes = name.map(Bytes.lowercased) }
     }
 
     static func pack(_ s: String) -> UInt64 { s.utf8.reduce(0) { $0 << 8 | UInt64($1) } }
@@ -375,32 +383,35 @@ private struct PageReader {
         guard rowOpen else { return }
         rowOpen = false
         bytes.append(0x09)
+        // Cells are separated by tabs: a tab goes before every column but the first.
         var col = 0
-        var first = true
-        func fillCovered() {
-            while col < covered.count, covered[col] > 0 {
-                covered[col] -= 1
-                if !first { bytes.append(0x09) }
-                first = false
-                col += 1
-            }
-        }
         for c in rowCells {
-            fillCovered()
+            col = skipCovered(from: col)
             for k in 0..<c.columns {
-                if !first { bytes.append(0x09) }
-                first = false
+                if col > 0 { bytes.append(0x09) }
                 if k == 0 { bytes.append(contentsOf: rowText[c.start..<c.end]) }
-                while covered.count <= col { covered.append(0) }
+                if covered.count <= col { covered.append(contentsOf: repeatElement(0, count: col + 1 - covered.count)) }
                 covered[col] = c.rows - 1
                 col += 1
             }
         }
-        fillCovered()
+        _ = skipCovered(from: col)
         bytes.append(0x0A)
         numbers.append(rowLine)
         rowCells.removeAll(keepingCapacity: true)
         rowText.removeAll(keepingCapacity: true)
+    }
+
+    /// Writes an empty cell for each column from `col` on that a rowspan from above still
+    /// covers, and returns the column after them.
+    mutating func skipCovered(from col: Int) -> Int {
+        var col = col
+        while col < covered.count, covered[col] > 0 {
+            covered[col] -= 1
+            if col > 0 { bytes.append(0x09) }
+            col += 1
+        }
+        return col
     }
 
     /// Ends the outermost table (or all tables, at the end of the page): its last row, then
