@@ -17,14 +17,17 @@ final class ColumnBatch: @unchecked Sendable {
     let lines: UnsafeMutablePointer<Int32>
     private let fieldCount = Form.standard.fields.count
 
+    /// The columns are not filled in: `store` writes every field of a row, and only rows
+    /// written are read (a load reuses a batch for the next, and a failed file's row is never
+    /// copied), so filling them would be 3 MB of writes per batch for nothing.
     init(capacity: Int) {
         self.capacity = capacity
         let n = max(1, capacity) * fieldCount
-        kinds = .allocate(capacity: n); kinds.initialize(repeating: .absent, count: n)
-        integers = .allocate(capacity: n); integers.initialize(repeating: Corpus.nullInt, count: n)
-        doubles = .allocate(capacity: n); doubles.initialize(repeating: .nan, count: n)
-        decimals = .allocate(capacity: n); decimals.initialize(repeating: 0, count: n)
-        lines = .allocate(capacity: n); lines.initialize(repeating: 0, count: n)
+        kinds = .allocate(capacity: n)
+        integers = .allocate(capacity: n)
+        doubles = .allocate(capacity: n)
+        decimals = .allocate(capacity: n)
+        lines = .allocate(capacity: n)
     }
 
     deinit {

@@ -37,9 +37,10 @@ final class ResultSlots: @unchecked Sendable {
     /// The field readings of the reports, stored by the thread that read each one.
     let columns: ColumnBatch
 
-    init(count: Int) {
+    init(count: Int, columns: ColumnBatch) {
+        precondition(count <= columns.capacity)
         self.count = count
-        columns = ColumnBatch(capacity: count)
+        self.columns = columns
         buffer = .allocate(capacity: max(1, count))
         buffer.initialize(repeating: nil, count: max(1, count))
     }
@@ -59,7 +60,12 @@ final class ResultSlots: @unchecked Sendable {
         buffer[i] = .success(report)
     }
 
-    var items: [Slot] { Array(UnsafeBufferPointer(start: buffer, count: count)) }
+    /// The result at `i`, moved out (the slot is left empty): no copy of the report.
+    func take(_ i: Int) -> Slot {
+        let slot = (buffer + i).move()
+        (buffer + i).initialize(to: nil)
+        return slot
+    }
 }
 
 public struct LoadSummary: Sendable {
@@ -231,13 +237,17 @@ public enum Loader {
         let batchSize = 512
         var done = 0
         var parsed: ResultSlots?
+        // Two batches of columns, used in turn: one being appended while the next is filled.
+        let columns = files.isEmpty ? [] : [ColumnBatch(capacity: min(batchSize, files.count)),
+                                             ColumnBatch(capacity: min(batchSize, files.count))]
+        var batchNumber = 0
         func append(_ slots: ResultSlots) {
             var reports: [Report] = []
             var rows: [Int] = []
             reports.reserveCapacity(slots.count)
             rows.reserveCapacity(slots.count)
-            for (row, r) in slots.items.enumerated() {
-                switch r {
+            for row in 0..<slots.count {
+                switch slots.take(row) {
                 case .success(let report)?:
                     reports.append(report)
                     rows.append(row)
@@ -258,7 +268,8 @@ public enum Loader {
             if cancel?.isSet == true { summary.cancelled = true; break }
             let batch = Array(files[next..<min(next + batchSize, files.count)])
             next += batch.count
-            let slots = ResultSlots(count: batch.count)
+            let slots = ResultSlots(count: batch.count, columns: batch.isEmpty ? ColumnBatch(capacity: 0) : columns[batchNumber % 2])
+            batchNumber += 1
             let group = DispatchGroup()
             if !batch.isEmpty {
                 DispatchQueue.global().async(group: group) {
