@@ -81,6 +81,35 @@ final class TextTests: XCTestCase {
         check(fixed)
     }
 
+    /// The heading finder folds a line only when it holds the characters of a heading's key
+    /// words in some spelling; headings in traditional characters and Taiwan wording (資訊 for
+    /// 信息, the only spelling of 信息 in the headings of 二 and 三 here) must still be found.
+    func testHeadingsInOtherSpellingsAreFound() {
+        let text = """
+        某县2021年政府信息公开工作年度报告
+        一、總體情況
+        本機關全年通過政府網站主動公開政府資訊，具體情況詳見下表所列各項統計數據。
+        二、主動公開政府資訊
+        三、處理政府資訊公開申請
+        四、政府資訊公開行政復議、行政訴訟情況
+        五、存在的主要問題及改進情況
+        六、其他需要報告的事項
+        """
+        let headings = Array(text.utf8).withUnsafeBufferPointer { ReportReader.findSections(Lines.split($0)) }
+        XCTAssertEqual(headings.map(\.section), [1, 2, 3, 4, 5, 6])
+        XCTAssertEqual(headings.map(\.index), [1, 3, 4, 5, 6, 7])
+        // Each heading holds every character its key words need; so does the narrative line of
+        // section 一, which the length tests after folding turn away.
+        let sections = ReportReader.SectionHeadings.shared
+        for line in text.split(separator: "\n").dropFirst() {
+            let bytes = Array(line.utf8)
+            let present = bytes.withUnsafeBufferPointer { sections.characters.present(in: $0[...]) }
+            XCTAssertTrue(sections.mayName(after: 0, present), String(line))
+        }
+        let plain = Array("全年共收到申请214件，均已按时答复。".utf8)
+        XCTAssertFalse(plain.withUnsafeBufferPointer { sections.mayName(after: 0, sections.characters.present(in: $0[...])) })
+    }
+
     func testDecodingRefusesWhatIsNotText() {
         XCTAssertThrowsError(try Decoder.decode([])) { XCTAssertEqual($0 as? DecodingError, .empty) }
         XCTAssertThrowsError(try Decoder.decode(Array("  \n\n".utf8))) { XCTAssertEqual($0 as? DecodingError, .empty) }
