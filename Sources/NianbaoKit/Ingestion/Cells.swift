@@ -141,37 +141,29 @@ enum Bytes {
 
     static func contains(_ s: TextBytes, _ b: UInt8) -> Bool { s.contains(b) }
 
-    /// Whether `needle` occurs at least `n` times in `hay`, without overlapping.
-    static func count(_ hay: TextBytes, _ needle: [UInt8], atLeast n: Int) -> Bool {
-        guard !needle.isEmpty else { return true }
-        var found = 0
-        var i = hay.startIndex
-        let last = hay.endIndex - needle.count
-        while i <= last {
-            var k = 0
-            while k < needle.count && hay[i + k] == needle[k] { k += 1 }
-            if k == needle.count {
-                found += 1
-                if found == n { return true }
-                i += k
-            } else {
-                i += 1
-            }
-        }
-        return found >= n
+    /// Whether `needle` occurs in `hay` (byte search; both UTF-8).
+    @inline(__always)
+    static func contains<C: RandomAccessCollection<UInt8>>(_ hay: C, _ needle: [UInt8]) -> Bool where C.Index == Int {
+        count(hay, needle, atLeast: 1)
     }
 
-    /// Whether `needle` occurs in `hay` (byte search; both UTF-8).
-    static func contains<C: RandomAccessCollection<UInt8>>(_ hay: C, _ needle: [UInt8]) -> Bool where C.Index == Int {
+    /// Whether `needle` occurs at least `n` times in `hay`, without overlapping.
+    static func count<C: RandomAccessCollection<UInt8>>(_ hay: C, _ needle: [UInt8], atLeast n: Int) -> Bool where C.Index == Int {
         guard !needle.isEmpty, hay.count >= needle.count else { return needle.isEmpty }
         let first = needle[0]
+        var found = 0
         var i = hay.startIndex
         let last = hay.endIndex - needle.count
         while i <= last {
             if hay[i] == first {
                 var k = 1
                 while k < needle.count && hay[i + k] == needle[k] { k += 1 }
-                if k == needle.count { return true }
+                if k == needle.count {
+                    found += 1
+                    if found >= n { return true }
+                    i += k
+                    continue
+                }
             }
             i += 1
         }
