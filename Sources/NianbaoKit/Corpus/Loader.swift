@@ -238,8 +238,7 @@ public enum Loader {
         var done = 0
         var parsed: ResultSlots?
         // Two batches of columns, used in turn: one being appended while the next is filled.
-        let columns = files.isEmpty ? [] : [ColumnBatch(capacity: min(batchSize, files.count)),
-                                             ColumnBatch(capacity: min(batchSize, files.count))]
+        let columns = (0..<2).map { _ in ColumnBatch(capacity: min(batchSize, files.count)) }
         var batchNumber = 0
         func append(_ slots: ResultSlots) {
             var reports: [Report] = []
@@ -268,7 +267,8 @@ public enum Loader {
             if cancel?.isSet == true { summary.cancelled = true; break }
             let batch = Array(files[next..<min(next + batchSize, files.count)])
             next += batch.count
-            let slots = ResultSlots(count: batch.count, columns: batch.isEmpty ? ColumnBatch(capacity: 0) : columns[batchNumber % 2])
+            // Batch k - 2, whose columns these were, has been appended.
+            let slots = ResultSlots(count: batch.count, columns: columns[batchNumber % 2])
             batchNumber += 1
             let group = DispatchGroup()
             if !batch.isEmpty {

@@ -390,7 +390,7 @@ private struct PageReader {
             for k in 0..<c.columns {
                 if col > 0 { bytes.append(0x09) }
                 if k == 0 { bytes.append(contentsOf: rowText[c.start..<c.end]) }
-                if covered.count <= col { covered.append(contentsOf: repeatElement(0, count: col + 1 - covered.count)) }
+                while covered.count <= col { covered.append(0) }
                 covered[col] = c.rows - 1
                 col += 1
             }
