@@ -110,6 +110,18 @@ final class TextTests: XCTestCase {
         XCTAssertFalse(plain.withUnsafeBufferPointer { sections.mayName(after: 0, sections.characters.present(in: $0[...])) })
     }
 
+    /// Common tag names are known by their packed bytes before the table is searched; each
+    /// must mean what the table says, in any letter case.
+    func testCommonTagNamesMeanWhatTheTableSays() {
+        for name in ["td", "th", "tr", "p", "div", "span", "font", "b", "br", "TD", "Span", "table", "tbody", "h2", "script"] {
+            let bytes = Array(name.utf8)
+            let kind = bytes.withUnsafeBufferPointer { TagName($0[...]).kind }
+            XCTAssertEqual(kind, TagName.kind(TagName.pack(name.lowercased())), name)
+        }
+        XCTAssertEqual(Array("p".utf8).withUnsafeBufferPointer { TagName($0[...]).kind }, .block)
+        XCTAssertEqual(Array("SPAN".utf8).withUnsafeBufferPointer { TagName($0[...]).kind }, .other)
+    }
+
     func testDecodingRefusesWhatIsNotText() {
         XCTAssertThrowsError(try Decoder.decode([])) { XCTAssertEqual($0 as? DecodingError, .empty) }
         XCTAssertThrowsError(try Decoder.decode(Array("  \n\n".utf8))) { XCTAssertEqual($0 as? DecodingError, .empty) }

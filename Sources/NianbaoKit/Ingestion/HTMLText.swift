@@ -93,16 +93,19 @@ struct TagName {
             j += 1
         }
         self.packed = packed
-        // Cells and rows are most of a page's tags: looked at before the table.
+        // Cells, rows, paragraphs and spans are most of a page's tags: known without the
+        // table (these constants are the names packed).
         switch packed {
-        case TagName.td, TagName.th: kind = .cell
-        case TagName.tr: kind = .row
+        case 0x7464, 0x7468: kind = .cell                     // td, th
+        case 0x7472: kind = .row                              // tr
+        case 0x70, 0x646976: kind = .block                    // p, div
+        case 0x7370616E, 0x666F6E74, 0x62: kind = .other      // span, font, b
+        case 0x6272: kind = .lineBreak                        // br
         default: kind = TagName.kind(packed)
         }
     }
 
     static func pack(_ s: String) -> UInt64 { s.utf8.reduce(0) { $0 << 8 | UInt64($1) } }
-    static let td: UInt64 = 0x7464, th: UInt64 = 0x7468, tr: UInt64 = 0x7472
 
     /// The kind of a packed name, by binary search of a sorted table: cheaper than hashing
     /// for a few dozen names.
@@ -206,6 +209,8 @@ private struct PageReader {
 
     /// A run of plain bytes (see `isPlain`).
     mutating func addText(_ run: TextBytes) {
+        // As a buffer, not a slice: the append is then one copy, not a loop over the bytes.
+        let run = UnsafeBufferPointer(rebasing: run)
         if tableDepth > 0 {
             if cellOpen { rowText.append(contentsOf: run) }
             return
@@ -389,7 +394,7 @@ private struct PageReader {
             col = skipCovered(from: col)
             for k in 0..<c.columns {
                 if col > 0 { bytes.append(0x09) }
-                if k == 0 { bytes.append(contentsOf: rowText[c.start..<c.end]) }
+                if k == 0 { rowText.withUnsafeBufferPointer { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: $0[c.start..<c.end])) } }
                 while covered.count <= col { covered.append(0) }
                 covered[col] = c.rows - 1
                 col += 1
