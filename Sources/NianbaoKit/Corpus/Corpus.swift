@@ -34,15 +34,18 @@ final class ColumnBatch: @unchecked Sendable {
         kinds.deallocate(); integers.deallocate(); doubles.deallocate(); decimals.deallocate(); lines.deallocate()
     }
 
-    /// Writes one report's readings into row `row` of every column.
-    func store(_ cells: FieldCells, at row: Int) {
-        precondition(row < capacity && cells.count == fieldCount)
-        cells.slots.withUnsafeBufferPointer { slots in
-            var at = row
-            for slot in slots {
+    /// Writes consecutive reports' readings into rows `first`, `first + 1`, … of every column.
+    /// Field by field across the reports, so that each column is written a run of rows at a
+    /// time: one report alone would touch a cache line per field and column.
+    func store(_ reports: UnsafeBufferPointer<FieldCells>, at first: Int) {
+        precondition(first + reports.count <= capacity && reports.allSatisfy { $0.count == fieldCount })
+        for field in 0..<fieldCount {
+            var at = field * capacity + first
+            for cells in reports {
+                let slot = cells.slots[field]
                 kinds[at] = slot.kind; integers[at] = slot.integer; doubles[at] = slot.double
                 decimals[at] = slot.decimals; lines[at] = slot.line
-                at += capacity
+                at += 1
             }
         }
     }
@@ -136,7 +139,7 @@ public final class Corpus: @unchecked Sendable {
     /// Appends one report's readings to every column.
     public func append(_ report: Report) {
         let batch = ColumnBatch(capacity: 1)
-        batch.store(report.cells, at: 0)
+        [report.cells].withUnsafeBufferPointer { batch.store($0, at: 0) }
         append([report], from: batch, rows: [0])
     }
 

@@ -50,14 +50,29 @@ final class ResultSlots: @unchecked Sendable {
         buffer.deallocate()
     }
 
-    /// Distinct threads write distinct indexes. A report's readings go into the columns here;
-    /// the report is kept for its other attributes, without them, so that the thread that read
-    /// it also frees them rather than leaving that to the one appending the batch.
-    func set(_ i: Int, _ value: Result<Report, LoadFailure>) {
-        guard case .success(var report) = value else { buffer[i] = value; return }
-        columns.store(report.cells, at: i)
-        report.cells = FieldCells(count: 0)
-        buffer[i] = .success(report)
+    /// Distinct threads write distinct ranges of indexes, from `first` on. The reports'
+    /// readings go into the columns here, a run of rows at a time; each report is kept for its
+    /// other attributes, without them, so that the thread that read it also frees them rather
+    /// than leaving that to the one appending the batch. A failed file's row is left unwritten.
+    func set(_ results: [Result<Report, LoadFailure>], from first: Int) {
+        var run: [FieldCells] = []
+        var runStart = first
+        func storeRun() {
+            run.withUnsafeBufferPointer { columns.store($0, at: runStart) }
+            run.removeAll(keepingCapacity: true)
+        }
+        for (k, result) in results.enumerated() {
+            guard case .success(var report) = result else {
+                storeRun()
+                runStart = first + k + 1
+                buffer[first + k] = result
+                continue
+            }
+            run.append(report.cells)
+            report.cells = FieldCells(count: 0)
+            buffer[first + k] = .success(report)
+        }
+        storeRun()
     }
 
     /// The result at `i`, moved out (the slot is left empty): no copy of the report.
@@ -65,6 +80,33 @@ final class ResultSlots: @unchecked Sendable {
         let slot = (buffer + i).move()
         (buffer + i).initialize(to: nil)
         return slot
+    }
+}
+
+/// The files and failures of folders listed in parallel, each written by one thread.
+private final class FolderListings: @unchecked Sendable {
+    typealias Listing = (files: [String], failures: [LoadFailure])
+    private let buffer: UnsafeMutablePointer<Listing>
+    private let count: Int
+
+    init(count: Int) {
+        self.count = count
+        buffer = .allocate(capacity: max(1, count))
+        buffer.initialize(repeating: ([], []), count: max(1, count))
+    }
+
+    deinit {
+        buffer.deinitialize(count: max(1, count))
+        buffer.deallocate()
+    }
+
+    func set(_ k: Int, _ listing: Listing) { buffer[k] = listing }
+
+    /// The listing of folder `k`, moved out.
+    func take(_ k: Int) -> Listing {
+        let listing = (buffer + k).move()
+        (buffer + k).initialize(to: ([], []))
+        return listing
     }
 }
 
@@ -116,16 +158,22 @@ public enum Loader {
             }
             // The entry's type from readdir saves a stat per file; links and file systems
             // that do not say are asked with stat.
+            // The name is read where it lies: an entry is only as long as its name, so
+            // copying `d_name` whole (256 bytes) can read past the end of the listing's buffer.
+            let nameOffset = MemoryLayout<dirent>.offset(of: \dirent.d_name)!
             var entries: [(name: String, type: UInt8)] = []
             while let e = readdir(dir) {
-                let name = withUnsafePointer(to: e.pointee.d_name) {
-                    $0.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) }
-                }
+                let name = String(cString: (UnsafeRawPointer(e) + nameOffset).assumingMemoryBound(to: CChar.self))
                 if name.hasPrefix(".") { continue }
                 entries.append((name, e.pointee.d_type))
             }
             closedir(dir)
             let base = path.hasSuffix("/") ? String(path.dropLast()) : path
+            // Files in name order, each folder's files in its place. Folders are listed in
+            // parallel: a national corpus is folders of thousands of files, and listing them
+            // one after another would keep the cores idle before the first file is parsed.
+            enum Child { case file(String), folder(String) }
+            var children: [Child] = []
             for (name, type) in entries.sorted(by: { $0.name < $1.name }) {
                 let child = base + "/" + name
                 var isFolder = type == UInt8(DT_DIR)
@@ -134,10 +182,26 @@ public enum Loader {
                     guard stat(child, &cst) == 0 else { continue }
                     isFolder = (cst.st_mode & S_IFMT) == S_IFDIR
                 }
-                if isFolder {
-                    collect(child, into: &files, failures: &failures, explicit: false)
-                } else if hasReportExtension(name) {
-                    files.append(child)
+                if isFolder { children.append(.folder(child)) }
+                else if hasReportExtension(name) { children.append(.file(child)) }
+            }
+            let folders = children.compactMap { if case .folder(let f) = $0 { return f }; return nil }
+            let listed = FolderListings(count: folders.count)
+            DispatchQueue.concurrentPerform(iterations: folders.count) { k in
+                var files: [String] = [], failures: [LoadFailure] = []
+                collect(folders[k], into: &files, failures: &failures, explicit: false)
+                listed.set(k, (files, failures))
+            }
+            var k = 0
+            for child in children {
+                switch child {
+                case .file(let f):
+                    files.append(f)
+                case .folder:
+                    let (found, failed) = listed.take(k)
+                    files += found
+                    failures += failed
+                    k += 1
                 }
             }
         } else {
@@ -234,7 +298,7 @@ public enum Loader {
         corpus.reserve(files.count)
         // Batches are parsed on all cores while the batch before is appended to the columns,
         // so the one-thread append does not leave the cores idle.
-        let batchSize = 512
+        let batchSize = 512, runLength = 8
         var done = 0
         var parsed: ResultSlots?
         // Two batches of columns, used in turn: one being appended while the next is filled.
@@ -273,9 +337,13 @@ public enum Loader {
             let group = DispatchGroup()
             if !batch.isEmpty {
                 DispatchQueue.global().async(group: group) {
-                    DispatchQueue.concurrentPerform(iterations: batch.count) { i in
+                    // Files are parsed a run at a time, so that their readings are stored
+                    // together (`ResultSlots.set`).
+                    let runs = (batch.count + runLength - 1) / runLength
+                    DispatchQueue.concurrentPerform(iterations: runs) { r in
                         if cancel?.isSet == true { return }
-                        slots.set(i, parse(batch[i]))
+                        let first = r * runLength
+                        slots.set(batch[first..<min(first + runLength, batch.count)].map(parse), from: first)
                     }
                 }
             }
