@@ -151,7 +151,10 @@ public enum ReportReader {
             }
             guard (1990...2100).contains(year) else { continue }
             var org = text(0..<(i - 4)).trimmingSpaces()
-            for prefix in ["关于", "《"] where org.hasPrefix(prefix) { org.removeFirst(prefix.count) }
+            // The bytes first: String's prefix test compares characters, at a cost per call.
+            for prefix in ["关于", "《"] where org.utf8.starts(with: prefix.utf8) && org.hasPrefix(prefix) {
+                org.removeFirst(prefix.count)
+            }
             if org.isEmpty {
                 // `2021年度XX县政府信息公开工作年度报告`: the body follows the year.
                 var rest = text((i + 1)..<scalars.count)
@@ -425,6 +428,9 @@ public enum ReportReader {
         for line in lines.suffix(12).reversed() {
             // A date ends in 日; a signature line is short (counted without walking a long line).
             guard Bytes.contains(line.bytes, ri) else { continue }
+            // Short: at most 80 bytes (twenty characters of Chinese or digits are 60 at most)
+            // and at most 20 characters; the bytes are counted first, without a string.
+            guard Bytes.trim(line.bytes).count <= 80 else { continue }
             let text = line.text.trimmingSpaces()
             guard text.index(text.startIndex, offsetBy: 21, limitedBy: text.endIndex) == nil else { continue }
             if let d = DateScanner.dates(in: text).first?.date, d.year > 0 { return d }
