@@ -27,87 +27,76 @@ public struct LoadFailure: Error, Sendable, Equatable {
     public var message: String
 }
 
-/// Parse results written by worker threads, each into its own slot of a fixed buffer (no
-/// Swift array: its exclusivity and copy-on-write checks are not for concurrent writers).
-final class ResultSlots: @unchecked Sendable {
-    typealias Slot = Result<Report, LoadFailure>?
-    private let buffer: UnsafeMutablePointer<Slot>
+/// Values written by worker threads, each into its own slot of a fixed buffer (no Swift
+/// array: its exclusivity and copy-on-write checks are not for concurrent writers). Distinct
+/// threads write distinct slots; one thread takes them afterwards.
+final class Slots<Element>: @unchecked Sendable {
+    private let buffer: UnsafeMutablePointer<Element>
     let count: Int
+    private let empty: Element
+
+    init(count: Int, empty: Element) {
+        self.count = count
+        self.empty = empty
+        buffer = .allocate(capacity: max(1, count))
+        buffer.initialize(repeating: empty, count: max(1, count))
+    }
+
+    deinit {
+        buffer.deinitialize(count: max(1, count))
+        buffer.deallocate()
+    }
+
+    func set(_ i: Int, _ value: Element) { buffer[i] = value }
+
+    /// The value at `i`, moved out (the slot is left empty): no copy.
+    func take(_ i: Int) -> Element {
+        let value = (buffer + i).move()
+        (buffer + i).initialize(to: empty)
+        return value
+    }
+}
+
+/// A batch's parse results, and the columns their readings are stored in.
+final class ResultSlots: Sendable {
+    let results: Slots<Result<Report, LoadFailure>?>
+    var count: Int { results.count }
 
     /// The field readings of the reports, stored by the thread that read each one.
     let columns: ColumnBatch
 
     init(count: Int, columns: ColumnBatch) {
         precondition(count <= columns.capacity)
-        self.count = count
+        results = Slots(count: count, empty: nil)
         self.columns = columns
-        buffer = .allocate(capacity: max(1, count))
-        buffer.initialize(repeating: nil, count: max(1, count))
-    }
-
-    deinit {
-        buffer.deinitialize(count: max(1, count))
-        buffer.deallocate()
     }
 
     /// Distinct threads write distinct ranges of indexes, from `first` on. The reports'
     /// readings go into the columns here, a run of rows at a time; each report is kept for its
     /// other attributes, without them, so that the thread that read it also frees them rather
     /// than leaving that to the one appending the batch. A failed file's row is left unwritten.
-    func set(_ results: [Result<Report, LoadFailure>], from first: Int) {
+    func set(_ batch: [Result<Report, LoadFailure>], from first: Int) {
         var run: [FieldCells] = []
         var runStart = first
         func storeRun() {
             run.withUnsafeBufferPointer { columns.store($0, at: runStart) }
             run.removeAll(keepingCapacity: true)
         }
-        for (k, result) in results.enumerated() {
+        for (k, result) in batch.enumerated() {
             guard case .success(var report) = result else {
                 storeRun()
                 runStart = first + k + 1
-                buffer[first + k] = result
+                results.set(first + k, result)
                 continue
             }
             run.append(report.cells)
             report.cells = FieldCells(count: 0)
-            buffer[first + k] = .success(report)
+            results.set(first + k, .success(report))
         }
         storeRun()
     }
 
-    /// The result at `i`, moved out (the slot is left empty): no copy of the report.
-    func take(_ i: Int) -> Slot {
-        let slot = (buffer + i).move()
-        (buffer + i).initialize(to: nil)
-        return slot
-    }
-}
-
-/// The files and failures of folders listed in parallel, each written by one thread.
-private final class FolderListings: @unchecked Sendable {
-    typealias Listing = (files: [String], failures: [LoadFailure])
-    private let buffer: UnsafeMutablePointer<Listing>
-    private let count: Int
-
-    init(count: Int) {
-        self.count = count
-        buffer = .allocate(capacity: max(1, count))
-        buffer.initialize(repeating: ([], []), count: max(1, count))
-    }
-
-    deinit {
-        buffer.deinitialize(count: max(1, count))
-        buffer.deallocate()
-    }
-
-    func set(_ k: Int, _ listing: Listing) { buffer[k] = listing }
-
-    /// The listing of folder `k`, moved out.
-    func take(_ k: Int) -> Listing {
-        let listing = (buffer + k).move()
-        (buffer + k).initialize(to: ([], []))
-        return listing
-    }
+    func take(_ i: Int) -> Result<Report, LoadFailure>? { results.take(i) }
 }
 
 public struct LoadSummary: Sendable {
@@ -157,9 +146,9 @@ public enum Loader {
                 return
             }
             // The entry's type from readdir saves a stat per file; links and file systems
-            // that do not say are asked with stat.
-            // The name is read where it lies: an entry is only as long as its name, so
-            // copying `d_name` whole (256 bytes) can read past the end of the listing's buffer.
+            // that do not say are asked with stat. The name is read where it lies: an entry
+            // is only as long as its name, so copying `d_name` whole (256 bytes) can read past
+            // the end of the listing's buffer.
             let nameOffset = MemoryLayout<dirent>.offset(of: \dirent.d_name)!
             var entries: [(name: String, type: UInt8)] = []
             while let e = readdir(dir) {
@@ -186,11 +175,11 @@ public enum Loader {
                 else if hasReportExtension(name) { children.append(.file(child)) }
             }
             let folders = children.compactMap { if case .folder(let f) = $0 { return f }; return nil }
-            let listed = FolderListings(count: folders.count)
+            let listed = Slots<(files: [String], failures: [LoadFailure])>(count: folders.count, empty: ([], []))
             DispatchQueue.concurrentPerform(iterations: folders.count) { k in
-                var files: [String] = [], failures: [LoadFailure] = []
-                collect(folders[k], into: &files, failures: &failures, explicit: false)
-                listed.set(k, (files, failures))
+                var found: [String] = [], failed: [LoadFailure] = []
+                collect(folders[k], into: &found, failures: &failed, explicit: false)
+                listed.set(k, (found, failed))
             }
             var k = 0
             for child in children {
