@@ -227,10 +227,8 @@ public enum ReportReader {
         let titleLengths: [Int]
         let longestTitle: Int
         let jie = KeywordIndex.shared.id("结转")
-        /// The characters of all heading key words, and per section the characters of each
-        /// of its key-word sets, as masks of `characters`.
+        /// The characters of all heading key words; per section, those of each key-word set.
         let characters: HeadingCharacters
-        let requiredCharacters: [[UInt64]]
 
         private init() {
             let form = Form.standard
@@ -238,9 +236,7 @@ public enum ReportReader {
             keywordIDs = form.sections.map { $0.headingKeywords.map(KeywordIndex.shared.ids) }
             titleLengths = form.sections.map { $0.title.unicodeScalars.count }
             longestTitle = titleLengths.max() ?? 0
-            let characters = HeadingCharacters(words: form.sections.flatMap { $0.headingKeywords.joined() })
-            self.characters = characters
-            requiredCharacters = form.sections.map { $0.headingKeywords.map { characters.mask(of: $0.joined()) } }
+            characters = HeadingCharacters(sets: form.sections.map(\.headingKeywords))
         }
 
         /// Whether a line holding the heading characters `present` may name a section after
@@ -248,7 +244,7 @@ public enum ReportReader {
         @inline(__always)
         func mayName(after current: Int, _ present: UInt64) -> Bool {
             for k in numbers.indices where numbers[k] > current {
-                for required in requiredCharacters[k] where required & present == required { return true }
+                for required in characters.required[k] where required & present == required { return true }
             }
             return false
         }
@@ -264,11 +260,13 @@ public enum ReportReader {
         /// for none).
         private let slot: UnsafeMutableBufferPointer<UInt8>
         private let masks: [UInt64]
-        private let bits: [UInt32: Int]
+        /// Per section, the bits of each of its key-word sets' characters.
+        let required: [[UInt64]]
 
-        init(words: [String]) {
+        /// `sets`: per section, its key-word sets (any one set, all its words present, names it).
+        init(sets: [[[String]]]) {
             var bits: [UInt32: Int] = [:]
-            for w in words { for s in w.unicodeScalars where bits[s.value] == nil { bits[s.value] = bits.count } }
+            for w in sets.joined().joined() { for s in w.unicodeScalars where bits[s.value] == nil { bits[s.value] = bits.count } }
             precondition(bits.count <= 64, "heading key words have at most 64 characters")
             // Every spelling of each character: itself, its traditional forms, and the
             // characters of Taiwan wording that folding replaces by it.
@@ -297,12 +295,9 @@ public enum ReportReader {
                 }
             }
             self.masks = masks
-            self.bits = bits
-        }
-
-        /// The bits of the characters of `text` (a key word, a key-word set joined).
-        func mask(of text: String) -> UInt64 {
-            text.unicodeScalars.reduce(0) { $0 | (bits[$1.value].map { 1 << UInt64($0) } ?? 0) }
+            required = sets.map { section in
+                section.map { words in words.joined().unicodeScalars.reduce(0) { $0 | 1 << UInt64(bits[$1.value]!) } }
+            }
         }
 
         /// The bits of the heading characters in a line's bytes.
@@ -396,13 +391,13 @@ public enum ReportReader {
             guard line.bytes.count > 6 else { continue }
             // A period is two dates, each ending in 日.
             let wantPeriod = period == nil && Bytes.contains(line.bytes, zhi) && Bytes.count(line.bytes, ri, atLeast: 2)
-            let wantNumbers = Bytes.contains(line.bytes, jian) && cues.contains { Bytes.contains(line.bytes, $0) }
+            let wantNumbers = Bytes.contains(line.bytes, NarrativeNumbers.jian) && cues.contains { Bytes.contains(line.bytes, $0) }
             if wantPeriod, let p = findPeriod(line.text, line: line.number) { period = p }
             if wantNumbers { NarrativeNumbers.scan(line.bytes, line: line.number, into: &stated) }
         }
     }
 
-    static let zhi = Array("至".utf8), jian = Array("件".utf8), ri = Array("日".utf8)
+    static let zhi = Array("至".utf8), ri = Array("日".utf8)
     /// Words of which a line stating a count of requests names one.
     static let cues = ["申请", "结转", "复议", "申請", "結轉"].map { Array($0.utf8) }
 
