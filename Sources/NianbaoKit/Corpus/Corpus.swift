@@ -16,10 +16,12 @@ final class ColumnBatch: @unchecked Sendable {
     let decimals: UnsafeMutablePointer<UInt8>
     let lines: UnsafeMutablePointer<Int32>
     private let fieldCount = Form.standard.fields.count
+    private let isAmount = Corpus.isAmount
 
-    /// The columns are not filled in: `store` writes every field of a row, and only rows
-    /// written are read (a load reuses a batch for the next, and a failed file's row is never
-    /// copied), so filling them would be 3 MB of writes per batch for nothing.
+    /// The columns are not filled in: `store` writes every field of a row that the corpus
+    /// copies, and only rows written are read (a load reuses a batch for the next, and a
+    /// failed file's row is never copied), so filling them would be 3 MB of writes per batch
+    /// for nothing.
     init(capacity: Int) {
         self.capacity = capacity
         let n = max(1, capacity) * fieldCount
@@ -36,15 +38,18 @@ final class ColumnBatch: @unchecked Sendable {
 
     /// Writes consecutive reports' readings into rows `first`, `first + 1`, … of every column.
     /// Field by field across the reports, so that each column is written a run of rows at a
-    /// time: one report alone would touch a cache line per field and column.
+    /// time: one report alone would touch a cache line per field and column. Like the
+    /// corpus, a count field keeps its integer and an amount field its double and decimals:
+    /// the writes are most of the cost, as the batch is larger than the cores' caches.
     func store(_ reports: UnsafeBufferPointer<FieldCells>, at first: Int) {
         precondition(first + reports.count <= capacity && reports.allSatisfy { $0.count == fieldCount })
         for field in 0..<fieldCount {
             var at = field * capacity + first
+            let amount = isAmount[field]
             for cells in reports {
                 let slot = cells.slots[field]
-                kinds[at] = slot.kind; integers[at] = slot.integer; doubles[at] = slot.double
-                decimals[at] = slot.decimals; lines[at] = slot.line
+                kinds[at] = slot.kind; lines[at] = slot.line
+                if amount { doubles[at] = slot.double; decimals[at] = slot.decimals } else { integers[at] = slot.integer }
                 at += 1
             }
         }
