@@ -2,6 +2,7 @@
 
 import XCTest
 @testable import NianbaoKit
+import NianbaoSynth
 
 final class TextTests: XCTestCase {
     func testDisplayWidth() {
@@ -122,6 +123,38 @@ final class TextTests: XCTestCase {
         XCTAssertEqual(Array("SPAN".utf8).withUnsafeBufferPointer { TagName($0[...]).kind }, .other)
     }
 
+    /// The decoder's one pass (eight ASCII bytes at a time, Chinese characters two at a time)
+    /// answers as a byte-by-byte reading does, on Chinese text with bytes changed at random:
+    /// leads E0 and ED with second bytes on both sides of their limits, cut sequences, stray
+    /// continuation bytes, surrogates, overlong forms, and control bytes among ASCII.
+    func testTextScanAgreesWithAPlainReading() {
+        var rng = SeededRandom(seed: 2026)
+        let text = Array("本机关2021年收到政府信息公开申请214件，予以公开（一）ab\t12 xyz\n".utf8)
+        let replacements: [UInt8] = [0xE0, 0xED, 0x80, 0x9F, 0xA0, 0xBF, 0xC0, 0xC2, 0xEF, 0xF0, 0xF4, 0xF5,
+                                     0xFF, 0x41, 0x00, 0x01, 0x09, 0x0A, 0x0C, 0x0D, 0x1F, 0x20]
+        var invalid = 0, withControls = 0
+        for _ in 0..<20_000 {
+            var bytes = Array(repeating: text, count: Int.random(in: 1...3, using: &rng)).flatMap { $0 }
+            for _ in 0..<Int.random(in: 0...3, using: &rng) {
+                bytes[Int.random(in: 0..<bytes.count, using: &rng)] = replacements.randomElement(using: &rng)!
+            }
+            if Bool.random(using: &rng) { bytes.removeLast(Int.random(in: 0...2, using: &rng)) }
+            let scan = bytes.withUnsafeBufferPointer(Decoder.TextScan.init)
+            let valid = String(validating: bytes, as: UTF8.self) != nil
+            let controls = bytes.filter { $0 < 0x20 && ![0x09, 0x0A, 0x0D, 0x0C].contains($0) }.count
+            if !valid { invalid += 1 }
+            if controls > 0 { withControls += 1 }
+            XCTAssertEqual(scan.isValidUTF8, valid, "\(bytes)")
+            XCTAssertEqual(scan.controls, controls, "\(bytes)")
+            XCTAssertEqual(scan.hasNUL, bytes.contains(0), "\(bytes)")
+            XCTAssertEqual(scan.onlySpace, bytes.allSatisfy { [0x20, 0x09, 0x0A, 0x0D].contains($0) }, "\(bytes)")
+        }
+        XCTAssertGreaterThan(invalid, 1_000)
+        XCTAssertGreaterThan(withControls, 1_000)
+        let blank = Array("  \t\r\n          \n".utf8).withUnsafeBufferPointer(Decoder.TextScan.init)
+        XCTAssertTrue(blank.onlySpace)
+    }
+
     func testDecodingRefusesWhatIsNotText() {
         XCTAssertThrowsError(try Decoder.decode([])) { XCTAssertEqual($0 as? DecodingError, .empty) }
         XCTAssertThrowsError(try Decoder.decode(Array("  \n\n".utf8))) { XCTAssertEqual($0 as? DecodingError, .empty) }
@@ -136,3 +169,4 @@ final class TextTests: XCTestCase {
         XCTAssertEqual(String(decoding: try Decoder.decode(gb).utf8, as: UTF8.self), "三、收到和处理政府信息公开申请情况")
     }
 }
+

@@ -83,9 +83,12 @@ public enum Decoder {
                 if i + 8 <= n {
                     let w = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
                     if w & 0x8080_8080_8080_8080 == 0 {
-                        // All ASCII: only bytes below 0x20 (and the first non-space) need a look.
-                        let low = (w &- 0x2020_2020_2020_2020) & ~w & 0x8080_8080_8080_8080
-                        if low == 0 && !onlySpace { i += 8; continue }
+                        // All ASCII: only control bytes other than tab, LF and CR (and the first
+                        // non-space) need a look. Each mask has the high bit of its bytes.
+                        let below20 = ~((w | 0x8080_8080_8080_8080) &- 0x2020_2020_2020_2020) & 0x8080_8080_8080_8080
+                        let spacing = TextScan.bytes(w, equalTo: 0x09) | TextScan.bytes(w, equalTo: 0x0A)
+                            | TextScan.bytes(w, equalTo: 0x0D)
+                        if below20 & ~spacing == 0 && !onlySpace { i += 8; continue }
                         for k in 0..<8 { ascii(base[i + k]) }
                         i += 8
                         continue
@@ -95,10 +98,19 @@ public enum Decoder {
                 if b < 0x80 { ascii(b); i += 1; continue }
                 onlySpace = false
                 // Chinese text is mostly runs of three-byte characters: such a run is checked
-                // here, a character per four-byte load (lead 1110xxxx, then 10xxxxxx twice,
-                // neither overlong nor a surrogate).
+                // here (lead 1110xxxx, then 10xxxxxx twice, neither overlong nor a surrogate),
+                // two characters per eight-byte load while neither lead is E0 or ED (whose
+                // second byte has a narrower range), else one per four-byte load.
                 var j = i
-                while j + 4 <= n {
+                while true {
+                    while j + 8 <= n {
+                        let w = raw.loadUnaligned(fromByteOffset: j, as: UInt64.self).littleEndian
+                        guard w & 0x0000_C0C0_F0C0_C0F0 == 0x0000_8080_E080_80E0 else { break }
+                        let l0 = UInt8(truncatingIfNeeded: w), l1 = UInt8(truncatingIfNeeded: w >> 24)
+                        guard l0 != 0xE0 && l0 != 0xED && l1 != 0xE0 && l1 != 0xED else { break }
+                        j += 6
+                    }
+                    guard j + 4 <= n else { break }
                     let w = raw.loadUnaligned(fromByteOffset: j, as: UInt32.self).littleEndian
                     guard w & 0x00C0_C0F0 == 0x0080_80E0 else { break }
                     let lead = UInt8(truncatingIfNeeded: w), c1 = UInt8(truncatingIfNeeded: w >> 8)
@@ -116,6 +128,15 @@ public enum Decoder {
                 let len = Decoder.sequenceLength(base, i, n)
                 if len == 0 { isValidUTF8 = false; i += 1 } else { i += len }
             }
+        }
+
+        /// The high bit of each byte of `w` that equals `b`, and no other bit.
+        @inline(__always)
+        static func bytes(_ w: UInt64, equalTo b: UInt8) -> UInt64 {
+            let x = w ^ (UInt64(b) &* 0x0101_0101_0101_0101)
+            // A byte's high bit is set here when any of its bits is: x is not zero there.
+            let nonzero = ((x & 0x7F7F_7F7F_7F7F_7F7F) &+ 0x7F7F_7F7F_7F7F_7F7F) | x
+            return ~nonzero & 0x8080_8080_8080_8080
         }
 
         @inline(__always)
