@@ -111,6 +111,35 @@ final class TextTests: XCTestCase {
         XCTAssertFalse(plain.withUnsafeBufferPointer { sections.mayName(after: 0, sections.characters.present(in: $0[...])) })
     }
 
+    /// The numerals 一 … 六 are tested as byte constants; every Chinese numeral and the
+    /// characters sharing their first bytes must answer as a comparison of characters does.
+    func testSectionNumeralsAreKnownByTheirBytes() {
+        for c in "一二三四五六七八九十丁万与丐丑专且乙亏云亚" {
+            let bytes = Array("\(c)、总体情况".utf8)
+            XCTAssertEqual(bytes.withUnsafeBufferPointer { ReportReader.startsWithNumeralBytes($0[...]) },
+                           "一二三四五六".contains(c), String(c))
+        }
+        XCTAssertFalse(Array("一".utf8.dropLast()).withUnsafeBufferPointer { ReportReader.startsWithNumeralBytes($0[...]) })
+    }
+
+    /// `isBlank` answers `trim(s).isEmpty` from the front only, on every mixture of the spaces
+    /// `trim` knows (space, tab, CR, FF, NBSP, the ideographic space), cut pieces of them,
+    /// and a character.
+    func testBlankIsWhatTrimLeavesEmpty() {
+        let pieces: [[UInt8]] = [[0x20], [0x09], [0x0D], [0x0C], [0xC2, 0xA0], [0xE3, 0x80, 0x80], [0xC2], [0xE3, 0x80],
+                                 [0xA0], [0x80], Array("一".utf8), [0x41]]
+        var rng = SeededRandom(seed: 7)
+        var blanks = 0
+        for _ in 0..<5_000 {
+            var bytes: [UInt8] = []
+            for _ in 0..<Int.random(in: 0...4, using: &rng) { bytes += pieces.randomElement(using: &rng)! }
+            let (blank, trimmedEmpty) = bytes.withUnsafeBufferPointer { (Bytes.isBlank($0[...]), Bytes.trim($0[...]).isEmpty) }
+            XCTAssertEqual(blank, trimmedEmpty, "\(bytes)")
+            if blank { blanks += 1 }
+        }
+        XCTAssertGreaterThan(blanks, 500)
+    }
+
     /// Common tag names are known by their packed bytes before the table is searched; each
     /// must mean what the table says, in any letter case.
     func testCommonTagNamesMeanWhatTheTableSays() {

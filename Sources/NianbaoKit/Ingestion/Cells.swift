@@ -120,13 +120,28 @@ enum Bytes {
     @inline(__always)
     static func trim<C: RandomAccessCollection<UInt8>>(_ s: C) -> C.SubSequence where C.Index == Int {
         let lo = s.startIndex, hi = s.endIndex
-        if lo < hi {
-            let first = s[lo], last = s[hi - 1]
-            if first > 0x20 && first != 0xC2 && first != 0xE3 && last > 0x20 && last != 0xA0 && last != 0x80 {
-                return s[lo..<hi]
-            }
+        guard lo < hi else { return s[lo..<hi] }
+        let first = s[lo], last = s[hi - 1]
+        if first > 0x20 && first != 0xC2 && first != 0xE3 && last > 0x20 && last != 0xA0 && last != 0x80 {
+            return s[lo..<hi]
         }
         return trimEnds(s)
+    }
+
+    /// Whether `s` is nothing but the spaces `trim` takes away (`trim(s).isEmpty`), found
+    /// from the front only: a tab-led cell line is answered at its second byte.
+    @inline(__always)
+    static func isBlank(_ s: TextBytes) -> Bool {
+        var i = s.startIndex
+        let end = s.endIndex
+        while i < end {
+            let b = s[i]
+            if isSpace(b) { i += 1 }
+            else if b == 0xC2, end - i >= 2, s[i + 1] == 0xA0 { i += 2 }
+            else if b == 0xE3, end - i >= 3, s[i + 1] == 0x80, s[i + 2] == 0x80 { i += 3 }
+            else { return false }
+        }
+        return true
     }
 
     @inline(never)
@@ -189,21 +204,17 @@ public enum CellSplitter {
         var votes = [Int](repeating: 0, count: TableLayout.allCases.count)
         var pieces: [TextBytes] = []     // one buffer for every space-aligned line
         for line in lines {
-            let trimmed = Bytes.trim(line.bytes)
-            if trimmed.isEmpty {
-                if line.tabs > 0 {
-                    // A tab with nothing after it is an empty cell in the one-cell-per-line layout.
-                    for _ in 0..<line.tabs { tokens.append(.cell(RawCell(bytes: trimmed, line: line.number))) }
-                } else {
-                    tokens.append(.hardBreak(line: line.number))
-                }
-                continue
-            }
             if line.tabs > 0 {
-                // Pieces between tabs; an empty first piece is the line's indent.
                 let bytes = line.bytes
+                if Bytes.isBlank(bytes) {
+                    // A tab with nothing after it is an empty cell in the one-cell-per-line layout.
+                    let none = bytes[bytes.endIndex..<bytes.endIndex]
+                    for _ in 0..<line.tabs { tokens.append(.cell(RawCell(bytes: none, line: line.number))) }
+                    continue
+                }
+                // Pieces between tabs; an empty first piece is the line's indent.
                 let firstTab = bytes.firstIndex(of: 0x09)!
-                let skipFirst = Bytes.trim(bytes[bytes.startIndex..<firstTab]).isEmpty
+                let skipFirst = Bytes.isBlank(bytes[bytes.startIndex..<firstTab])
                 let pieces = Int(line.tabs) + (skipFirst ? 0 : 1)
                 if pieces == 1 {
                     votes[TableLayout.tabCells.ordinal] += 1
@@ -216,6 +227,11 @@ public enum CellSplitter {
                     }
                     tokens.append(.softBreak(line: line.number))
                 }
+                continue
+            }
+            let trimmed = Bytes.trim(line.bytes)
+            if trimmed.isEmpty {
+                tokens.append(.hardBreak(line: line.number))
                 continue
             }
             if line.pipes > 0 {
@@ -233,8 +249,8 @@ public enum CellSplitter {
                 let markdown = trimmed.first == 0x7C
                 let firstPipe = trimmed.firstIndex(of: 0x7C)!
                 let lastPipe = trimmed.lastIndex(of: 0x7C)!
-                let dropFirst = markdown && Bytes.trim(trimmed[trimmed.startIndex..<firstPipe]).isEmpty
-                let dropLast = trimmed.last == 0x7C && Bytes.trim(trimmed[(lastPipe + 1)...]).isEmpty
+                let dropFirst = markdown && Bytes.isBlank(trimmed[trimmed.startIndex..<firstPipe])
+                let dropLast = trimmed.last == 0x7C && Bytes.isBlank(trimmed[(lastPipe + 1)...])
                 let pieces = Int(line.pipes) + 1 - (dropFirst ? 1 : 0) - (dropLast ? 1 : 0)
                 votes[(markdown ? TableLayout.markdown : .pipeCells).ordinal] += 1
                 forEachPiece(trimmed, on: 0x7C, dropFirst: dropFirst, dropLast: dropLast) {

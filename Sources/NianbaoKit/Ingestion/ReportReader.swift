@@ -104,12 +104,12 @@ public enum ReportReader {
 
     /// The title is the first line (within the first few) naming a year and a report; a title
     /// split over two lines is joined.
-    static let baogao = Array("报告".utf8), baogaoTraditional = Array("報告".utf8)
+    static let baogao = Array("报告".utf8), baogaoTraditional = Array("報告".utf8), nian = Array("年".utf8)
 
     static func findTitle(_ lines: [SourceLine]) -> Title {
         var seen = 0
         for (i, line) in lines.enumerated() {
-            if Bytes.trim(line.bytes).isEmpty { continue }
+            if Bytes.isBlank(line.bytes) { continue }
             seen += 1
             if seen > 8 { break }
             if line.bytes.count > 300 { continue }       // a paragraph, not a title
@@ -118,15 +118,17 @@ public enum ReportReader {
                 && !(i + 1 < lines.count && (Bytes.contains(lines[i + 1].bytes, baogao) || Bytes.contains(lines[i + 1].bytes, baogaoTraditional))) {
                 continue
             }
-            let text = clean(line.text)
-            var candidate = text
             var hasReport = Bytes.contains(line.bytes, baogao) || Bytes.contains(line.bytes, baogaoTraditional)
-            if !hasReport, i + 1 < lines.count {
-                let next = clean(lines[i + 1].text)
+            let joinsNext = !hasReport && i + 1 < lines.count
+            // A title names a year (年 = E5 B9 B4): tested on the bytes before any string is made.
+            guard Bytes.contains(line.bytes, nian) || (joinsNext && Bytes.contains(lines[i + 1].bytes, nian)) else { continue }
+            var candidate = clean(line.bytes)
+            if joinsNext {
+                let next = clean(lines[i + 1].bytes)
                 if Bytes.contains(lines[i + 1].bytes, baogao) || Bytes.contains(lines[i + 1].bytes, baogaoTraditional),
                    (candidate + next).unicodeScalars.count < 80 { candidate += next; hasReport = true }
             }
-            guard hasReport, candidate.utf8.contains(0xB4) /* 年 = E5 B9 B4 */, candidate.unicodeScalars.count < 100 else { continue }
+            guard hasReport, candidate.unicodeScalars.count < 100 else { continue }
             if let (org, year) = parseTitle(candidate) { return Title(org: org, year: year, line: line.number) }
         }
         return Title(org: nil, year: nil, line: nil)
@@ -166,9 +168,10 @@ public enum ReportReader {
         return nil
     }
 
-    static func clean(_ s: String) -> String {
-        guard s.utf8.contains(0x5B) else { return s.trimmingSpaces() }    // no '[': no Word markup
-        var t = s
+    /// A line's text without Word's `[bookmark: …]` markup and surrounding spaces.
+    static func clean(_ bytes: TextBytes) -> String {
+        guard bytes.contains(0x5B) else { return String(decoding: bytes, as: UTF8.self).trimmingSpaces() }
+        var t = String(decoding: bytes, as: UTF8.self)
         while let r = t.firstRange(of: "[bookmark:"), let close = t[r.upperBound...].firstIndex(of: "]") {
             t.removeSubrange(r.lowerBound...close)
         }
@@ -319,13 +322,17 @@ public enum ReportReader {
         }
     }
 
-    /// 一 二 三 四 五 六 in UTF-8, for a test without decoding.
-    static let numeralBytes: [[UInt8]] = ["一", "二", "三", "四", "五", "六"].map { Array($0.utf8) }
-
-    static func startsWithNumeralBytes<C: Collection<UInt8>>(_ s: C) -> Bool {
-        guard s.count >= 3 else { return false }
-        let head = s.prefix(3)
-        return numeralBytes.contains { head.elementsEqual($0) }
+    /// Whether `s` starts with one of 一 二 三 四 五 六, tested on the UTF-8 bytes. Asked of
+    /// every table line, so the six are constants here: each character's three bytes as one
+    /// integer.
+    @inline(__always)
+    static func startsWithNumeralBytes<C: RandomAccessCollection<UInt8>>(_ s: C) -> Bool where C.Index == Int {
+        let i = s.startIndex
+        guard s.count >= 3, s[i] == 0xE4 || s[i] == 0xE5 else { return false }
+        switch UInt32(s[i]) << 16 | UInt32(s[i + 1]) << 8 | UInt32(s[i + 2]) {
+        case 0xE4_B8_80, 0xE4_BA_8C, 0xE4_B8_89, 0xE5_9B_9B, 0xE4_BA_94, 0xE5_85_AD: return true   // 一 二 三 四 五 六
+        default: return false
+        }
     }
 
     static let di = Array("第".utf8), bufen = Array("部分".utf8), dunhao = Array("、".utf8)
