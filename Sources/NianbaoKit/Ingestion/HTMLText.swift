@@ -48,8 +48,9 @@ public enum HTMLText {
     public static func text(_ utf8: [UInt8]) -> (bytes: [UInt8], numbers: [Int])? {
         utf8.withUnsafeBufferPointer { page in
             var reader = PageReader(page)
+            defer { reader.deallocate() }
             reader.run()
-            return (reader.bytes, reader.numbers)
+            return (Array(reader.bytes.buffer), reader.numbers)
         }
     }
 
@@ -129,23 +130,75 @@ struct TagName {
     private static let sortedKinds = table.map(\.kind)
 }
 
+/// A growing run of bytes that the page reader owns and frees (`deallocate`). A page is
+/// thousands of short appends — runs of text, cells, tabs — and an array checks that it is
+/// uniquely referenced and calls a generic copy for each of them.
+struct ByteBuffer {
+    private var base: UnsafeMutablePointer<UInt8>
+    private(set) var count = 0
+    private var capacity: Int
+
+    init(capacity: Int) {
+        self.capacity = max(capacity, 64)
+        base = .allocate(capacity: self.capacity)
+    }
+
+    func deallocate() { base.deallocate() }
+
+    var isEmpty: Bool { count == 0 }
+    var buffer: UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(start: base, count: count) }
+
+    @inline(__always)
+    mutating func append(_ b: UInt8) {
+        if count == capacity { grow(to: count + 1) }
+        base[count] = b
+        count += 1
+    }
+
+    @inline(__always)
+    mutating func append(_ run: UnsafeBufferPointer<UInt8>) {
+        guard let from = run.baseAddress, run.count > 0 else { return }
+        if count + run.count > capacity { grow(to: count + run.count) }
+        (base + count).update(from: from, count: run.count)
+        count += run.count
+    }
+
+    /// Appends the bytes `range` of `other`.
+    mutating func append(_ other: ByteBuffer, _ range: Range<Int>) {
+        append(UnsafeBufferPointer(rebasing: other.buffer[range]))
+    }
+
+    mutating func removeAll() { count = 0 }
+
+    @inline(never)
+    private mutating func grow(to needed: Int) {
+        var newCapacity = capacity * 2
+        while newCapacity < needed { newCapacity *= 2 }
+        let grown = UnsafeMutablePointer<UInt8>.allocate(capacity: newCapacity)
+        grown.update(from: base, count: count)
+        base.deallocate()
+        base = grown
+        capacity = newCapacity
+    }
+}
+
 /// One pass over a page: tags, text and tables to lines.
 private struct PageReader {
     let page: UnsafeBufferPointer<UInt8>
     var i = 0
     var line = 1
     /// The output: lines separated by LF, and the source line of each.
-    var bytes: [UInt8] = []
+    var bytes: ByteBuffer
     var numbers: [Int] = []
 
     /// The block of text being gathered outside tables, and the line where it began.
-    var text: [UInt8] = []
+    var text = ByteBuffer(capacity: 256)
     var textLine = 0
 
     /// Tables: nesting depth (only the outermost table's rows are rows), the row being read.
     var tableDepth = 0
     /// The row's cell texts, one after another, and each cell's range and spans.
-    var rowText: [UInt8] = []
+    var rowText = ByteBuffer(capacity: 256)
     var rowCells: [(start: Int, end: Int, columns: Int, rows: Int)] = []
     var cellStart = 0
     var rowLine = 0
@@ -157,7 +210,13 @@ private struct PageReader {
 
     init(_ page: UnsafeBufferPointer<UInt8>) {
         self.page = page
-        bytes.reserveCapacity(page.count)
+        bytes = ByteBuffer(capacity: page.count)
+    }
+
+    func deallocate() {
+        bytes.deallocate()
+        text.deallocate()
+        rowText.deallocate()
     }
 
     mutating func run() {
@@ -212,22 +271,22 @@ private struct PageReader {
         // As a buffer, not a slice: the append is then one copy, not a loop over the bytes.
         let run = UnsafeBufferPointer(rebasing: run)
         if tableDepth > 0 {
-            if cellOpen { rowText.append(contentsOf: run) }
+            if cellOpen { rowText.append(run) }
             return
         }
         if text.isEmpty { textLine = line }
-        text.append(contentsOf: run)
+        text.append(run)
     }
 
     /// Ends the block of text outside tables as one line.
     mutating func flush() {
-        let t = Bytes.trim(text)
-        if !t.isEmpty { emit(t, line: textLine) }
-        text.removeAll(keepingCapacity: true)
+        let t = Bytes.trim(text.buffer)
+        if !t.isEmpty { emit(UnsafeBufferPointer(rebasing: t), line: textLine) }
+        text.removeAll()
     }
 
-    mutating func emit<C: Collection<UInt8>>(_ s: C, line: Int) {
-        bytes.append(contentsOf: s)
+    mutating func emit(_ s: UnsafeBufferPointer<UInt8>, line: Int) {
+        bytes.append(s)
         bytes.append(0x0A)
         numbers.append(line)
     }
@@ -265,7 +324,7 @@ private struct PageReader {
         }
         let attributeBytes = page[attributes..<min(j, n)]
         i = min(j + 1, n)
-        if nameStart == j { addText(Array(page[start..<i])); return }
+        if nameStart == j { for b in page[start..<i] { addText(b) }; return }
         if closing { endTag(name, line: tagLine) } else { startTag(name, attributeBytes, line: tagLine) }
     }
 
@@ -377,7 +436,7 @@ private struct PageReader {
     /// Ends the open cell: its trimmed text is a range of the row's text.
     mutating func endCell() {
         guard cellOpen else { return }
-        let trimmed = rowText.withUnsafeBufferPointer { Bytes.trim($0[cellStart...]) }
+        let trimmed = Bytes.trim(rowText.buffer[cellStart...])
         rowCells.append((trimmed.startIndex, trimmed.endIndex, cellSpan.columns, cellSpan.rows))
         cellOpen = false
     }
@@ -394,7 +453,7 @@ private struct PageReader {
             col = skipCovered(from: col)
             for k in 0..<c.columns {
                 if col > 0 { bytes.append(0x09) }
-                if k == 0 { rowText.withUnsafeBufferPointer { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: $0[c.start..<c.end])) } }
+                if k == 0 { bytes.append(rowText, c.start..<c.end) }
                 while covered.count <= col { covered.append(0) }
                 covered[col] = c.rows - 1
                 col += 1
@@ -404,7 +463,7 @@ private struct PageReader {
         bytes.append(0x0A)
         numbers.append(rowLine)
         rowCells.removeAll(keepingCapacity: true)
-        rowText.removeAll(keepingCapacity: true)
+        rowText.removeAll()
     }
 
     /// Writes an empty cell for each column from `col` on that a rowspan from above still
@@ -426,7 +485,7 @@ private struct PageReader {
         endRow()
         tableDepth = 0
         covered.removeAll()
-        emit([UInt8](), line: line)
+        emit(UnsafeBufferPointer(start: nil, count: 0), line: line)
     }
 
     // MARK: Character references
