@@ -14,6 +14,8 @@ struct ReadingSink {
     var warnings: [ReadWarning] = []
     /// Version evidence from the tables: which format each section looked like.
     var evidence: [Int: FormVersion] = [:]
+    /// The fields' kinds, held here rather than read through the global for every cell.
+    private let kinds = Keywords.fieldKinds
 
     mutating func warn(_ code: ReadFinding, _ line: Int?, _ message: String) {
         warnings.append(ReadWarning(code: code.rawValue, line: line, message: message))
@@ -21,7 +23,7 @@ struct ReadingSink {
 
     /// Stores one cell's value in the field at `index`, reporting what cannot be stored.
     mutating func place(_ index: Int, _ cell: RawCell, _ value: CellValue) {
-        let kind = Keywords.fieldKinds[index]
+        let kind = kinds[index]
         // The common case: a plain whole number in a count column.
         if case .number(let n) = value, n.unit == nil, let integer = n.integer, integer >= 0 || kind != .count {
             if n.decimals == 0 {
