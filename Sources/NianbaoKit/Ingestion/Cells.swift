@@ -72,6 +72,11 @@ public enum Lines {
         var tabs: Int32 = 0, pipes: Int32 = 0
         while i < text.count {
             let b = text[i]
+            // A Chinese character's three bytes hold no line end, tab or pipe: passed at once.
+            if b >= 0xE0, i + 2 < text.count, text[i + 1] >= 0x80, text[i + 2] >= 0x80 {
+                i += 3
+                continue
+            }
             if b == terminator {
                 var end = i
                 if hasLF, end > start, text[end - 1] == 0x0D { end -= 1 }
