@@ -63,7 +63,9 @@ public enum Lines {
     public static func split(_ text: UnsafeBufferPointer<UInt8>, numbers: [Int]? = nil) -> [SourceLine] {
         func sourceLine(_ k: Int) -> Int { numbers.map { $0[min(k - 1, $0.count - 1)] } ?? k }
         var lines: [SourceLine] = []
-        lines.reserveCapacity(text.count / 16)
+        // Room for lines of eight bytes: a table with a cell per line has lines of 10–12 bytes,
+        // and growing the array copies every line found so far.
+        lines.reserveCapacity(text.count / 8)
         var start = 0
         var number = 1
         let hasLF = text.contains(0x0A)
@@ -203,9 +205,11 @@ public enum CellSplitter {
     /// The cells of the table lines `lines`, and the layout they were found in.
     public static func tokens(_ lines: ArraySlice<SourceLine>) -> (tokens: [CellToken], layout: TableLayout) {
         var tokens: [CellToken] = []
-        // Room for a cell per piece and a break per line, so that the array grows only for
-        // space-aligned rows.
-        tokens.reserveCapacity(lines.reduce(0) { $0 + Int($1.tabs) + Int($1.pipes) + 2 })
+        // Room for a cell per piece and a break per line, and for a space-aligned line as many
+        // cells as it could hold (one per four bytes), so that the array does not grow.
+        tokens.reserveCapacity(lines.reduce(0) {
+            $0 + Int($1.tabs) + Int($1.pipes) + 2 + ($1.tabs == 0 && $1.pipes == 0 ? $1.bytes.count / 4 : 0)
+        })
         var votes = [Int](repeating: 0, count: TableLayout.allCases.count)
         var pieces: [TextBytes] = []     // one buffer for every space-aligned line
         for line in lines {

@@ -60,7 +60,7 @@ public enum ReportReader {
                 default: Section4Reader.read(tokens, into: &sink)
                 }
             case 6:
-                for l in body where Bytes.contains(l.bytes, Array("信息处理费".utf8)) { mentionsFee = true }
+                if !mentionsFee { mentionsFee = body.contains { Bytes.contains($0.bytes, xinxiChulifei) } }
                 scanNarrative(body, period: &period, stated: &stated)
                 SentenceFingerprints.add(body, into: &fingerprints)
             default:
@@ -404,7 +404,7 @@ public enum ReportReader {
         }
     }
 
-    static let zhi = Array("至".utf8), ri = Array("日".utf8)
+    static let zhi = Array("至".utf8), ri = Array("日".utf8), xinxiChulifei = Array("信息处理费".utf8)
     /// Words of which a line stating a count of requests names one.
     static let cues = ["申请", "结转", "复议", "申請", "結轉"].map { Array($0.utf8) }
 

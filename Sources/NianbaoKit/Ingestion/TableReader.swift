@@ -166,8 +166,13 @@ enum TableText {
     /// Removes blank cells from the ends of `values` while there are more than `count`:
     /// leading and trailing empties of a tab row are merged-cell spacers, not data.
     static func trimSpacers(_ values: inout [PendingValue], to count: Int) {
-        while values.count > count, let f = values.first, f.value == .blank { values.removeFirst() }
-        while values.count > count, let l = values.last, l.value == .blank { values.removeLast() }
+        // The ends are found first and cut once each: removing one value at a time from the
+        // front moves all the others every time.
+        var lo = values.startIndex, hi = values.endIndex
+        while hi - lo > count, values[lo].value == .blank { lo += 1 }
+        while hi - lo > count, values[hi - 1].value == .blank { hi -= 1 }
+        if hi < values.endIndex { values.removeSubrange(hi...) }
+        if lo > values.startIndex { values.removeSubrange(..<lo) }
     }
 }
 
