@@ -121,89 +121,117 @@ public enum CellClassifier {
             for b in cell { v = v * 10 + Int64(b - 0x30) }
             return .number(NumberValue(integer: v, double: Double(v), decimals: 0, unit: nil))
         }
-        // Normalise full-width digits and punctuation into an ASCII buffer; stop at a unit.
-        var ascii: [UInt8] = []
-        ascii.reserveCapacity(cell.count)
-        var i = cell.startIndex
-        var unit: CellUnit?
-        while i < cell.endIndex {
-            let b = cell[i]
-            if b < 0x80 {
-                if b == 0x20 { i += 1; continue }
-                ascii.append(b); i += 1; continue
-            }
-            // Full-width forms EF BC 80..BF / EF BD 80..9E map to ASCII 0x20..0x7E.
-            if b == 0xEF, i + 2 < cell.endIndex, cell[i + 1] == 0xBC || cell[i + 1] == 0xBD {
-                let c = Int(cell[i + 1] == 0xBC ? cell[i + 2] - 0x80 + 0x20 : cell[i + 2] - 0x80 + 0x60)
-                if c >= 0x21 && c <= 0x7E {
-                    // Full-width % is a unit, anything else joins the number.
-                    if c == 0x25 { unit = .fullWidthPercent; break }
-                    ascii.append(UInt8(c)); i += 3; continue
+        // Full-width digits and punctuation are normalised into ASCII, spaces dropped, up to a
+        // unit. The ASCII is never longer than the cell, and is kept on the stack: a cell is
+        // short, and this runs for every decimal and separated number of a report.
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: cell.count) { ascii -> CellValue? in
+            var n = 0
+            var i = cell.startIndex
+            var unit: CellUnit?
+            while i < cell.endIndex {
+                let b = cell[i]
+                if b < 0x80 {
+                    if b != 0x20 { ascii[n] = b; n += 1 }
+                    i += 1
+                    continue
                 }
+                // Full-width forms EF BC 80..BF / EF BD 80..9E map to ASCII 0x20..0x7E.
+                if b == 0xEF, i + 2 < cell.endIndex, cell[i + 1] == 0xBC || cell[i + 1] == 0xBD {
+                    let c = Int(cell[i + 1] == 0xBC ? cell[i + 2] - 0x80 + 0x20 : cell[i + 2] - 0x80 + 0x60)
+                    if c >= 0x21 && c <= 0x7E {
+                        // Full-width % is a unit, anything else joins the number.
+                        if c == 0x25 { unit = .fullWidthPercent; break }
+                        ascii[n] = UInt8(c); n += 1; i += 3
+                        continue
+                    }
+                }
+                // A unit suffix ends the number; anything else makes the cell text.
+                let rest = cell[i...]
+                if let u = CellUnit.byteForms.first(where: { rest.elementsEqual($0.bytes) }) {
+                    unit = u.unit
+                    break
+                }
+                return nil
             }
-            // A unit suffix ends the number; anything else makes the cell text.
-            let rest = cell[i...]
-            if let u = CellUnit.byteForms.first(where: { rest.elementsEqual($0.bytes) }) {
-                unit = u.unit
-                break
-            }
-            return nil
+            if n > 0, ascii[n - 1] == 0x25 { unit = .percent; n -= 1 }
+            return parseASCII(UnsafeBufferPointer(rebasing: ascii[..<n]), unit: unit)
         }
-        if let pct = ascii.lastIndex(of: 0x25), pct == ascii.count - 1 {
-            unit = .percent; ascii.removeLast()
-        }
-        return parseASCII(ascii, unit: unit)
     }
 
-    /// `[+-]? digits ([,] ddd)* (. digits)?`
-    private static func parseASCII(_ s: [UInt8], unit: CellUnit?) -> CellValue? {
+    /// `[+-]? digits ([,] ddd)* (. digits)?`, read in one pass without building strings.
+    private static func parseASCII(_ s: UnsafeBufferPointer<UInt8>, unit: CellUnit?) -> CellValue? {
+        @inline(__always) func isDigit(_ b: UInt8) -> Bool { b >= 0x30 && b <= 0x39 }
         var i = 0
         var negative = false
         if i < s.count, s[i] == 0x2B || s[i] == 0x2D { negative = s[i] == 0x2D; i += 1 }
-        guard i < s.count, s[i] >= 0x30 && s[i] <= 0x39 else { return nil }
-        var digits: [UInt8] = []
+        guard i < s.count, isDigit(s[i]) else { return nil }
+        let digitsStart = i
+        // The whole part, and whether it fits in 64 bits (a longer number is reported, not
+        // stored).
+        var whole: Int64 = 0
+        var fits = true
         var groupLen = 0
         var sawSeparator = false
         while i < s.count {
             let b = s[i]
-            if b >= 0x30 && b <= 0x39 { digits.append(b); groupLen += 1; i += 1 }
-            else if b == 0x2C {
+            if isDigit(b) {
+                if fits {
+                    let (m, o1) = whole.multipliedReportingOverflow(by: 10)
+                    let (a, o2) = m.addingReportingOverflow(Int64(b - 0x30))
+                    if o1 || o2 { fits = false } else { whole = a }
+                }
+                groupLen += 1; i += 1
+            } else if b == 0x2C {
                 // A thousands separator must follow 1–3 digits (first group) or exactly 3.
                 if (sawSeparator && groupLen != 3) || (!sawSeparator && groupLen > 3) { return nil }
                 sawSeparator = true; groupLen = 0; i += 1
             } else { break }
         }
         if sawSeparator && groupLen != 3 { return nil }
-        var fraction: [UInt8] = []
+        let digitsEnd = i
+        var fractionDigits = 0
+        var fractionIsZero = true
+        // The whole and fractional digits as one integer, while it fits in a double's 53 bits.
+        var mantissa: Int64? = fits ? whole : nil
         if i < s.count, s[i] == 0x2E {
             i += 1
-            while i < s.count, s[i] >= 0x30 && s[i] <= 0x39 { fraction.append(s[i]); i += 1 }
-            if fraction.isEmpty { return nil }
+            while i < s.count, isDigit(s[i]) {
+                let d = Int64(s[i] - 0x30)
+                if d != 0 { fractionIsZero = false }
+                if let m = mantissa {
+                    let (t, o1) = m.multipliedReportingOverflow(by: 10)
+                    let (a, o2) = t.addingReportingOverflow(d)
+                    mantissa = o1 || o2 ? nil : a
+                }
+                fractionDigits += 1; i += 1
+            }
+            if fractionDigits == 0 { return nil }
         }
         guard i == s.count else { return nil }
-        // Strip leading zeros for the overflow test.
-        let significant = digits.drop { $0 == 0x30 }
-        if significant.count > 18 {
-            var big = Int64(0)
-            var overflow = false
-            for d in significant {
-                let (m, o1) = big.multipliedReportingOverflow(by: 10)
-                let (a, o2) = m.addingReportingOverflow(Int64(d - 0x30))
-                if o1 || o2 { overflow = true; break }
-                big = a
-            }
-            if overflow { return .overflow }
+        guard fits else { return .overflow }
+        let integer = negative ? -whole : whole
+        if fractionDigits == 0 {
+            return .number(NumberValue(integer: integer, double: Double(integer), decimals: 0, unit: unit))
         }
-        var intPart: Int64 = 0
-        for d in digits { intPart = intPart &* 10 &+ Int64(d - 0x30) }
-        if negative { intPart = -intPart }
-        if fraction.isEmpty {
-            return .number(NumberValue(integer: intPart, double: Double(intPart), decimals: 0, unit: unit))
+        // An integer of at most 53 bits divided by an exact power of ten is the correctly
+        // rounded value of the decimal, as parsing its text would give; past that, the text is
+        // parsed.
+        var d: Double
+        if let m = mantissa, m <= 1 << 53, fractionDigits < powersOfTen.count {
+            d = Double(m) / powersOfTen[fractionDigits]
+            if negative { d = -d }
+        } else {
+            var text = negative ? "-" : ""
+            for k in digitsStart..<digitsEnd where s[k] != 0x2C { text.unicodeScalars.append(Unicode.Scalar(s[k])) }
+            text += "."
+            for k in (digitsEnd + 1)..<i { text.unicodeScalars.append(Unicode.Scalar(s[k])) }
+            guard let parsed = Double(text) else { return nil }
+            d = parsed
         }
-        let text = (negative ? "-" : "") + String(decoding: digits, as: UTF8.self) + "." + String(decoding: fraction, as: UTF8.self)
-        guard let d = Double(text) else { return nil }
         // A fraction of all zeros is still a whole number ("795.0000").
-        let whole = fraction.allSatisfy { $0 == 0x30 }
-        return .number(NumberValue(integer: whole ? intPart : nil, double: d, decimals: fraction.count, unit: unit))
+        return .number(NumberValue(integer: fractionIsZero ? integer : nil, double: d, decimals: fractionDigits, unit: unit))
     }
+
+    /// 10⁰ … 10²², each exactly a double.
+    private static let powersOfTen: [Double] = (0...22).map { k in (0..<k).reduce(1.0) { v, _ in v * 10 } }
 }
