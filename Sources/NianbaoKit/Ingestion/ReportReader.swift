@@ -471,10 +471,19 @@ enum SentenceFingerprints {
             }
             while i < b.endIndex {
                 let c = b[i]
-                // 。！？； end a sentence (E3 80 82, EF BC 81, EF BC 9F, EF BC 9B).
-                if c == 0xE3, i + 2 < b.endIndex, b[i + 1] == 0x80, b[i + 2] == 0x82 { end(); i += 3; continue }
-                if c == 0xEF, i + 2 < b.endIndex, b[i + 1] == 0xBC, b[i + 2] == 0x81 || b[i + 2] == 0x9F || b[i + 2] == 0x9B {
-                    end(); i += 3; continue
+                // A three-byte character (most of a narrative) is hashed whole, one step for
+                // its three bytes; 。！？； (E3 80 82, EF BC 81, EF BC 9F, EF BC 9B) end a sentence.
+                if c >= 0xE0, i + 2 < b.endIndex {
+                    let character = UInt32(c) << 16 | UInt32(b[i + 1]) << 8 | UInt32(b[i + 2])
+                    switch character {
+                    case 0xE3_80_82, 0xEF_BC_81, 0xEF_BC_9F, 0xEF_BC_9B:
+                        end()
+                    default:
+                        hash = (hash ^ UInt64(character)) &* 0x100_0000_01b3
+                        length += 3
+                    }
+                    i += 3
+                    continue
                 }
                 if (c >= 0x30 && c <= 0x39) || c == 0x20 || c == 0x09 { i += 1; continue }
                 hash = (hash ^ UInt64(c)) &* 0x100_0000_01b3
