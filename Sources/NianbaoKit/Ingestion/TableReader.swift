@@ -245,7 +245,9 @@ struct Section3Reader: RowReader {
     init(sink: ReadingSink) { self.sink = sink }
 
     static func read(_ tokens: [CellToken], into sink: inout ReadingSink) {
-        var reader = Section3Reader(sink: sink)
+        // The sink moves into the reader and back: a copy would share its arrays, and the
+        // reader's first write would then copy them whole.
+        var reader = Section3Reader(sink: consume sink)
         reader.run(tokens)
         sink = reader.sink
     }
@@ -500,7 +502,7 @@ struct Section2Reader: RowReader {
     private let labels = LabelMatcher.current
 
     static func read(_ tokens: [CellToken], into sink: inout ReadingSink) {
-        var reader = Section2Reader(sink: sink)
+        var reader = Section2Reader(sink: consume sink)   // moved, as in section 三
         reader.run(tokens)
         sink = reader.sink
     }
