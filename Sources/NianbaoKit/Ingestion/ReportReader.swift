@@ -399,7 +399,7 @@ public enum ReportReader {
             // A period is two dates, each ending in 日.
             let wantPeriod = period == nil && Bytes.contains(line.bytes, zhi) && Bytes.count(line.bytes, ri, atLeast: 2)
             let wantNumbers = Bytes.contains(line.bytes, NarrativeNumbers.jian) && cues.contains { Bytes.contains(line.bytes, $0) }
-            if wantPeriod, let p = findPeriod(line.text, line: line.number) { period = p }
+            if wantPeriod, let p = findPeriod(line.bytes, line: line.number) { period = p }
             if wantNumbers { NarrativeNumbers.scan(line.bytes, line: line.number, into: &stated) }
         }
     }
@@ -409,15 +409,16 @@ public enum ReportReader {
     static let cues = ["申请", "结转", "复议", "申請", "結轉"].map { Array($0.utf8) }
 
     /// `自2021年1月1日起至2021年12月31日止`, `统计期限为2021年1月1日至12月31日`.
-    static func findPeriod(_ text: String, line: Int) -> ReportPeriod? {
+    static func findPeriod(_ text: TextBytes, line: Int) -> ReportPeriod? {
         let dates = DateScanner.dates(in: text)
         guard dates.count >= 2 else { return nil }
         for k in 0..<(dates.count - 1) {
             let (a, aEnd) = (dates[k].date, dates[k].end)
             let (b, bStart) = (dates[k + 1].date, dates[k + 1].start)
-            let between = text.unicodeScalars.distance(from: aEnd, to: bStart)
-            let gap = String(text.unicodeScalars[aEnd..<bStart])
-            if between <= 4 && gap.contains("至") {
+            // At most four characters between the dates (counted as UTF-8 lead bytes), one 至.
+            let gap = text[aEnd..<bStart]
+            let between = gap.reduce(0) { $0 + ($1 & 0xC0 == 0x80 ? 0 : 1) }
+            if between <= 4 && Bytes.contains(gap, zhi) {
                 var end = b
                 if end.year == 0 { end.year = a.year }
                 return ReportPeriod(start: a, end: end, line: line)
@@ -435,7 +436,7 @@ public enum ReportReader {
             guard Bytes.trim(line.bytes).count <= 80 else { continue }
             let text = line.text.trimmingSpaces()
             guard text.index(text.startIndex, offsetBy: 21, limitedBy: text.endIndex) == nil else { continue }
-            if let d = DateScanner.dates(in: text).first?.date, d.year > 0 { return d }
+            if let d = DateScanner.dates(in: line.bytes).first?.date, d.year > 0 { return d }
         }
         return nil
     }
@@ -496,43 +497,55 @@ enum SentenceFingerprints {
 }
 
 enum DateScanner {
-    /// Dates written `2021年1月1日` (the year may be left out after 至: `至12月31日`, year 0).
-    static func dates(in text: String) -> [(date: ReportDate, start: String.UnicodeScalarView.Index, end: String.UnicodeScalarView.Index)] {
-        let s = text.unicodeScalars
-        var out: [(ReportDate, String.UnicodeScalarView.Index, String.UnicodeScalarView.Index)] = []
-        var i = s.startIndex
-        func number(_ j: inout String.UnicodeScalarView.Index) -> Int? {
+    /// Dates written `2021年1月1日` (the year may be left out after 至: `至12月31日`, year 0),
+    /// with the offsets in `text` where each starts and ends. Digits may be full-width.
+    static func dates(in text: TextBytes) -> [(date: ReportDate, start: Int, end: Int)] {
+        var out: [(date: ReportDate, start: Int, end: Int)] = []
+        let end = text.endIndex
+        /// Whether the character `c` (its three UTF-8 bytes as one integer) is at `j`.
+        func isCharacter(_ j: Int, _ c: UInt32) -> Bool {
+            j + 2 < end && UInt32(text[j]) << 16 | UInt32(text[j + 1]) << 8 | UInt32(text[j + 2]) == c
+        }
+        func number(_ j: inout Int) -> Int? {
             var v = 0, n = 0
-            while j < s.endIndex {
-                var d = s[j].value
-                if (0xFF10...0xFF19).contains(d) { d -= 0xFEE0 }
-                guard (0x30...0x39).contains(d) else { break }
+            while j < end {
+                let b = text[j]
+                let digit: Int, length: Int
+                if b >= 0x30 && b <= 0x39 {
+                    (digit, length) = (Int(b - 0x30), 1)
+                } else if b == 0xEF, j + 2 < end, text[j + 1] == 0xBC, text[j + 2] >= 0x90, text[j + 2] <= 0x99 {
+                    (digit, length) = (Int(text[j + 2] - 0x90), 3)      // full-width ０–９, U+FF10–FF19
+                } else {
+                    break
+                }
                 // No date part has more than four digits; a longer run is not a date, and
                 // must not overflow (found by the fuzzer).
-                if n < 9 { v = v * 10 + Int(d - 0x30) } else { v = Int.max / 2 }
+                if n < 9 { v = v * 10 + digit } else { v = Int.max / 2 }
                 n += 1
-                j = s.index(after: j)
+                j += length
             }
             return n > 0 ? v : nil
         }
-        while i < s.endIndex {
+        let nian: UInt32 = 0xE5_B9_B4, yue: UInt32 = 0xE6_9C_88, ri: UInt32 = 0xE6_97_A5   // 年 月 日
+        var i = text.startIndex
+        while i < end {
             var j = i
             if let first = number(&j) {
                 let start = i
-                if j < s.endIndex, s[j] == "年", first >= 1990, first <= 2200 {
-                    var k = s.index(after: j)
-                    if let m = number(&k), k < s.endIndex, s[k] == "月" {
-                        var l = s.index(after: k)
-                        if let d = number(&l), l < s.endIndex, s[l] == "日" {
-                            i = s.index(after: l)
+                if isCharacter(j, nian), first >= 1990, first <= 2200 {
+                    var k = j + 3
+                    if let m = number(&k), isCharacter(k, yue) {
+                        var l = k + 3
+                        if let d = number(&l), isCharacter(l, ri) {
+                            i = l + 3
                             out.append((ReportDate(year: first, month: m, day: d), start, i))
                             continue
                         }
                     }
-                } else if j < s.endIndex, s[j] == "月", first <= 12 {
-                    var l = s.index(after: j)
-                    if let d = number(&l), l < s.endIndex, s[l] == "日" {
-                        i = s.index(after: l)
+                } else if isCharacter(j, yue), first <= 12 {
+                    var l = j + 3
+                    if let d = number(&l), isCharacter(l, ri) {
+                        i = l + 3
                         out.append((ReportDate(year: 0, month: first, day: d), start, i))
                         continue
                     }
@@ -540,9 +553,10 @@ enum DateScanner {
                 i = j
                 continue
             }
-            i = s.index(after: i)
+            // Not a digit: on to the next byte (a digit always starts a character).
+            i += 1
         }
-        return out.map { ($0.0, $0.1, $0.2) }
+        return out
     }
 }
 
