@@ -135,37 +135,46 @@ public enum ReportReader {
     }
 
     /// `方正县政府办公室2021年政府信息公开工作年度报告` → (方正县政府办公室, 2021).
-    /// Works on Unicode scalars: a title is CJK and digits, where scalars are characters.
+    /// The year is found on the title's UTF-8 bytes: a 年 after four digits (ASCII or
+    /// full-width); the body's name, the text before them, is then made a string.
     static func parseTitle(_ title: String) -> (String?, Int)? {
-        let view = title.unicodeScalars
-        let scalars = Array(view)
-        // Text between scalar offsets is cut from the title (a copy of its bytes), not rebuilt
-        // scalar by scalar.
-        let positions = Array(view.indices) + [view.endIndex]
-        func text(_ range: Range<Int>) -> String { String(view[positions[range.lowerBound]..<positions[range.upperBound]]) }
-        for i in scalars.indices where scalars[i] == "年" && i >= 4 {
-            var year = 0
-            for s in scalars[(i - 4)..<i] {
-                var v = s.value
-                if (0xFF10...0xFF19).contains(v) { v -= 0xFEE0 }          // full-width digits
-                guard (0x30...0x39).contains(v) else { year = -1; break }
-                year = year * 10 + Int(v - 0x30)
+        var title = title
+        return title.withUTF8 { b -> (String?, Int)? in
+            var i = 0
+            while i + 2 < b.count {
+                defer { i += 1 }
+                guard b[i] == 0xE5, b[i + 1] == 0xB9, b[i + 2] == 0xB4 else { continue }    // 年
+                // The four characters before it, back to front: each a digit.
+                var start = i, year = 0, scale = 1
+                for _ in 0..<4 {
+                    if start >= 1, b[start - 1] >= 0x30, b[start - 1] <= 0x39 {
+                        year += Int(b[start - 1] - 0x30) * scale
+                        start -= 1
+                    } else if start >= 3, b[start - 3] == 0xEF, b[start - 2] == 0xBC, b[start - 1] >= 0x90, b[start - 1] <= 0x99 {
+                        year += Int(b[start - 1] - 0x90) * scale                       // ０–９, U+FF10–FF19
+                        start -= 3
+                    } else {
+                        year = -1
+                        break
+                    }
+                    scale *= 10
+                }
+                guard (1990...2100).contains(year) else { continue }
+                var org = String(decoding: UnsafeBufferPointer(rebasing: b[..<start]), as: UTF8.self).trimmingSpaces()
+                // The bytes first: String's prefix test compares characters, at a cost per call.
+                for prefix in ["关于", "《"] where org.utf8.starts(with: prefix.utf8) && org.hasPrefix(prefix) {
+                    org.removeFirst(prefix.count)
+                }
+                if org.isEmpty {
+                    // `2021年度XX县政府信息公开工作年度报告`: the body follows the year.
+                    var rest = String(decoding: UnsafeBufferPointer(rebasing: b[(i + 3)...]), as: UTF8.self)
+                    if rest.hasPrefix("度") { rest.removeFirst() }
+                    if let r = rest.firstRange(of: "政府信息公开") { org = String(rest[..<r.lowerBound]) }
+                }
+                return (org.isEmpty ? nil : org, year)
             }
-            guard (1990...2100).contains(year) else { continue }
-            var org = text(0..<(i - 4)).trimmingSpaces()
-            // The bytes first: String's prefix test compares characters, at a cost per call.
-            for prefix in ["关于", "《"] where org.utf8.starts(with: prefix.utf8) && org.hasPrefix(prefix) {
-                org.removeFirst(prefix.count)
-            }
-            if org.isEmpty {
-                // `2021年度XX县政府信息公开工作年度报告`: the body follows the year.
-                var rest = text((i + 1)..<scalars.count)
-                if rest.hasPrefix("度") { rest.removeFirst() }
-                if let r = rest.firstRange(of: "政府信息公开") { org = String(rest[..<r.lowerBound]) }
-            }
-            return (org.isEmpty ? nil : org, year)
+            return nil
         }
-        return nil
     }
 
     /// A line's text without Word's `[bookmark: …]` markup and surrounding spaces.
