@@ -313,6 +313,8 @@ public enum CellSplitter {
         var i = s.startIndex
         func isDigitish(_ b: UInt8) -> Bool { (b >= 0x30 && b <= 0x39) || b == 0x2F || b == 0x2D }
         while i < s.endIndex {
+            // Most bytes cannot start a space (ASCII or ideographic): passed at once.
+            if s[i] != 0x20 && s[i] != 0xE3 { i += 1; continue }
             var j = i
             var width = 0
             while j < s.endIndex {
