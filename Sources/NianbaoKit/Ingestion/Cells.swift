@@ -121,6 +121,14 @@ enum Bytes {
         (UInt32(b0 & 0x0F) << 12) | (UInt32(b1 & 0x3F) << 6) | UInt32(b2 & 0x3F)
     }
 
+    /// The scalar of the three-byte character starting at `i` in `s`, or nil when none does
+    /// (Chinese characters and full-width forms are three bytes).
+    @inline(__always)
+    static func threeByteScalar<C: RandomAccessCollection<UInt8>>(_ s: C, at i: Int) -> UInt32? where C.Index == Int {
+        guard i + 2 < s.endIndex, s[i] & 0xF0 == 0xE0, s[i + 1] & 0xC0 == 0x80, s[i + 2] & 0xC0 == 0x80 else { return nil }
+        return scalar(s[i], s[i + 1], s[i + 2])
+    }
+
     /// Trims ASCII spaces, NBSP (C2 A0) and the ideographic space (E3 80 80) from both ends.
     /// Inlined for its first test, which answers for most cells and lines: neither end can
     /// start or end a space.
@@ -138,7 +146,11 @@ enum Bytes {
     /// Whether `s` is nothing but the spaces `trim` takes away (`trim(s).isEmpty`), found
     /// from the front only: a tab-led cell line is answered at its second byte.
     @inline(__always)
-    static func isBlank(_ s: TextBytes) -> Bool {
+    static func isBlank(_ s: TextBytes) -> Bool { endOfLeadingSpaces(s) == s.endIndex }
+
+    /// Where the spaces `trim` takes from the front of `s` end.
+    @inline(__always)
+    static func endOfLeadingSpaces<C: RandomAccessCollection<UInt8>>(_ s: C) -> Int where C.Index == Int {
         var i = s.startIndex
         let end = s.endIndex
         while i < end {
@@ -146,20 +158,15 @@ enum Bytes {
             if isSpace(b) { i += 1 }
             else if b == 0xC2, end - i >= 2, s[i + 1] == 0xA0 { i += 2 }
             else if b == 0xE3, end - i >= 3, s[i + 1] == 0x80, s[i + 2] == 0x80 { i += 3 }
-            else { return false }
+            else { break }
         }
-        return true
+        return i
     }
 
     @inline(never)
     private static func trimEnds<C: RandomAccessCollection<UInt8>>(_ s: C) -> C.SubSequence where C.Index == Int {
-        var lo = s.startIndex, hi = s.endIndex
-        while lo < hi {
-            if isSpace(s[lo]) { lo += 1 }
-            else if hi - lo >= 2, s[lo] == 0xC2, s[lo + 1] == 0xA0 { lo += 2 }
-            else if hi - lo >= 3, s[lo] == 0xE3, s[lo + 1] == 0x80, s[lo + 2] == 0x80 { lo += 3 }
-            else { break }
-        }
+        let lo = endOfLeadingSpaces(s)
+        var hi = s.endIndex
         while hi > lo {
             if isSpace(s[hi - 1]) { hi -= 1 }
             else if hi - lo >= 2, s[hi - 2] == 0xC2, s[hi - 1] == 0xA0 { hi -= 2 }

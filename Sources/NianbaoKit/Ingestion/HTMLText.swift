@@ -132,8 +132,9 @@ struct TagName {
 
 /// A growing run of bytes that the page reader owns and frees (`deallocate`). A page is
 /// thousands of short appends — runs of text, cells, tabs — and an array checks that it is
-/// uniquely referenced and calls a generic copy for each of them.
-struct ByteBuffer {
+/// uniquely referenced and calls a generic copy for each of them. A copy of the struct shares
+/// its bytes and must not outlive them, so it stays private to the page reader.
+private struct ByteBuffer {
     private var base: UnsafeMutablePointer<UInt8>
     private(set) var count = 0
     private var capacity: Int

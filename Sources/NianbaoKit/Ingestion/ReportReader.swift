@@ -114,19 +114,17 @@ public enum ReportReader {
             if seen > 8 { break }
             if line.bytes.count > 300 { continue }       // a paragraph, not a title
             // Only a line naming a report (or cut before the word) can be the title.
-            if !Bytes.contains(line.bytes, baogao) && !Bytes.contains(line.bytes, baogaoTraditional)
-                && !(i + 1 < lines.count && (Bytes.contains(lines[i + 1].bytes, baogao) || Bytes.contains(lines[i + 1].bytes, baogaoTraditional))) {
-                continue
-            }
-            var hasReport = Bytes.contains(line.bytes, baogao) || Bytes.contains(line.bytes, baogaoTraditional)
+            func namesReport(_ bytes: TextBytes) -> Bool { Bytes.contains(bytes, baogao) || Bytes.contains(bytes, baogaoTraditional) }
+            var hasReport = namesReport(line.bytes)
             let joinsNext = !hasReport && i + 1 < lines.count
-            // A title names a year (年 = E5 B9 B4): tested on the bytes before any string is made.
+            let nextNamesReport = joinsNext && namesReport(lines[i + 1].bytes)
+            if !hasReport && !nextNamesReport { continue }
+            // A title names a year (年): tested on the bytes before any string is made.
             guard Bytes.contains(line.bytes, nian) || (joinsNext && Bytes.contains(lines[i + 1].bytes, nian)) else { continue }
             var candidate = clean(line.bytes)
             if joinsNext {
                 let next = clean(lines[i + 1].bytes)
-                if Bytes.contains(lines[i + 1].bytes, baogao) || Bytes.contains(lines[i + 1].bytes, baogaoTraditional),
-                   (candidate + next).unicodeScalars.count < 80 { candidate += next; hasReport = true }
+                if nextNamesReport, (candidate + next).unicodeScalars.count < 80 { candidate += next; hasReport = true }
             }
             guard hasReport, candidate.unicodeScalars.count < 100 else { continue }
             if let (org, year) = parseTitle(candidate) { return Title(org: org, year: year, line: line.number) }
@@ -332,14 +330,14 @@ public enum ReportReader {
     }
 
     /// Whether `s` starts with one of 一 二 三 四 五 六, tested on the UTF-8 bytes. Asked of
-    /// every table line, so the six are constants here: each character's three bytes as one
-    /// integer.
+    /// every table line, so the six are constants here, and only a line whose first byte
+    /// leads one of them (E4, E5) is decoded.
     @inline(__always)
     static func startsWithNumeralBytes<C: RandomAccessCollection<UInt8>>(_ s: C) -> Bool where C.Index == Int {
         let i = s.startIndex
         guard s.count >= 3, s[i] == 0xE4 || s[i] == 0xE5 else { return false }
-        switch UInt32(s[i]) << 16 | UInt32(s[i + 1]) << 8 | UInt32(s[i + 2]) {
-        case 0xE4_B8_80, 0xE4_BA_8C, 0xE4_B8_89, 0xE5_9B_9B, 0xE4_BA_94, 0xE5_85_AD: return true   // 一 二 三 四 五 六
+        switch Bytes.threeByteScalar(s, at: i) {
+        case 0x4E00, 0x4E8C, 0x4E09, 0x56DB, 0x4E94, 0x516D: return true   // 一 二 三 四 五 六
         default: return false
         }
     }
@@ -482,11 +480,10 @@ enum SentenceFingerprints {
             while i < b.endIndex {
                 let c = b[i]
                 // A three-byte character (most of a narrative) is hashed whole, one step for
-                // its three bytes; 。！？； (E3 80 82, EF BC 81, EF BC 9F, EF BC 9B) end a sentence.
-                if c >= 0xE0, i + 2 < b.endIndex {
-                    let character = UInt32(c) << 16 | UInt32(b[i + 1]) << 8 | UInt32(b[i + 2])
+                // its three bytes; 。！？； end a sentence.
+                if c >= 0xE0, let character = Bytes.threeByteScalar(b, at: i) {
                     switch character {
-                    case 0xE3_80_82, 0xEF_BC_81, 0xEF_BC_9F, 0xEF_BC_9B:
+                    case 0x3002, 0xFF01, 0xFF1F, 0xFF1B:     // 。！？；
                         end()
                     default:
                         hash = (hash ^ UInt64(character)) &* 0x100_0000_01b3
@@ -511,10 +508,8 @@ enum DateScanner {
     static func dates(in text: TextBytes) -> [(date: ReportDate, start: Int, end: Int)] {
         var out: [(date: ReportDate, start: Int, end: Int)] = []
         let end = text.endIndex
-        /// Whether the character `c` (its three UTF-8 bytes as one integer) is at `j`.
-        func isCharacter(_ j: Int, _ c: UInt32) -> Bool {
-            j + 2 < end && UInt32(text[j]) << 16 | UInt32(text[j + 1]) << 8 | UInt32(text[j + 2]) == c
-        }
+        /// Whether the character `c`, three bytes in UTF-8, is at `j`.
+        func isCharacter(_ j: Int, _ c: Unicode.Scalar) -> Bool { Bytes.threeByteScalar(text, at: j) == c.value }
         func number(_ j: inout Int) -> Int? {
             var v = 0, n = 0
             while j < end {
@@ -535,7 +530,7 @@ enum DateScanner {
             }
             return n > 0 ? v : nil
         }
-        let nian: UInt32 = 0xE5_B9_B4, yue: UInt32 = 0xE6_9C_88, ri: UInt32 = 0xE6_97_A5   // 年 月 日
+        let nian: Unicode.Scalar = "年", yue: Unicode.Scalar = "月", ri: Unicode.Scalar = "日"
         var i = text.startIndex
         while i < end {
             var j = i
