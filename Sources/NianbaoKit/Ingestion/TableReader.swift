@@ -290,7 +290,9 @@ struct Section3Reader: RowReader {
     }
 
     mutating func flush() {
-        defer { target = nil; values.removeAll(keepingCapacity: true) }
+        // Many flushes find no values (each header cell ends the row before it), and emptying
+        // an empty array still costs a generic call.
+        defer { target = nil; if !values.isEmpty { values.removeAll(keepingCapacity: true) } }
         guard let target else { return }
         switch target {
         case .unknown(let label):
@@ -574,7 +576,7 @@ struct Section2Reader: RowReader {
     }
 
     mutating func flush() {
-        defer { values.removeAll(keepingCapacity: true); row = nil; unknownRow = nil }
+        defer { if !values.isEmpty { values.removeAll(keepingCapacity: true) }; row = nil; unknownRow = nil }
         if let label = unknownRow {
             if TableText.hasNumber(values) {
                 sink.warn(.unknownLabel, rowLine, "section 二: row '\(label.text)' is not in the standard form; not read: \(TableText.describe(TableText.numbers(values)))")
