@@ -214,6 +214,12 @@ extension RowReader {
         }
         flush()
     }
+
+    /// Empties the row's values, keeping their room. Many flushes find none (each header cell
+    /// ends the row before it), and emptying an empty array still costs a generic call.
+    mutating func clearValues() {
+        if !values.isEmpty { values.removeAll(keepingCapacity: true) }
+    }
 }
 
 // MARK: - Section 3
@@ -290,9 +296,7 @@ struct Section3Reader: RowReader {
     }
 
     mutating func flush() {
-        // Many flushes find no values (each header cell ends the row before it), and emptying
-        // an empty array still costs a generic call.
-        defer { target = nil; if !values.isEmpty { values.removeAll(keepingCapacity: true) } }
+        defer { target = nil; clearValues() }
         guard let target else { return }
         switch target {
         case .unknown(let label):
@@ -576,7 +580,7 @@ struct Section2Reader: RowReader {
     }
 
     mutating func flush() {
-        defer { if !values.isEmpty { values.removeAll(keepingCapacity: true) }; row = nil; unknownRow = nil }
+        defer { clearValues(); row = nil; unknownRow = nil }
         if let label = unknownRow {
             if TableText.hasNumber(values) {
                 sink.warn(.unknownLabel, rowLine, "section 二: row '\(label.text)' is not in the standard form; not read: \(TableText.describe(TableText.numbers(values)))")
