@@ -113,14 +113,9 @@ public enum CellClassifier {
         return true
     }
 
-    /// Reads a number from bytes, or nil when the cell is not a number.
+    /// Reads a number from bytes, or nil when the cell is not a number. (Plain digits are
+    /// read by `classify` before it gets here; they read the same here.)
     static func parseNumber(_ cell: TextBytes) -> CellValue? {
-        // Fast path: plain ASCII digits.
-        if cell.count <= 18, cell.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) {
-            var v: Int64 = 0
-            for b in cell { v = v * 10 + Int64(b - 0x30) }
-            return .number(NumberValue(integer: v, double: Double(v), decimals: 0, unit: nil))
-        }
         // Full-width digits and punctuation are normalised into ASCII, spaces dropped, up to a
         // unit. The ASCII is never longer than the cell, and is kept on the stack: a cell is
         // short, and this runs for every decimal and separated number of a report.
