@@ -184,6 +184,52 @@ final class TextTests: XCTestCase {
         XCTAssertTrue(blank.onlySpace)
     }
 
+    /// Lines are split sixteen bytes at a time; the lines, their numbers and their tab and
+    /// pipe counts must be those of a byte-by-byte reading, wherever the line ends, tabs and
+    /// pipes fall against the sixteen-byte blocks: LF, CRLF and CR-only text, empty lines,
+    /// Chinese characters, and bytes with the high bit set next to the ones looked for.
+    func testLineSplitAgreesWithAPlainReading() {
+        let pieces: [[UInt8]] = [Array("总计".utf8), Array("a1".utf8), [0x09], [0x7C], [0x0A], [0x0D], [0x0D, 0x0A], [0x20],
+                                 [0x89], [0x8A], [0xFC]]
+        var rng = SeededRandom(seed: 16)
+        var lineCount = 0, tabCount = 0
+        for _ in 0..<5_000 {
+            var bytes: [UInt8] = []
+            for _ in 0..<Int.random(in: 0...40, using: &rng) { bytes += pieces.randomElement(using: &rng)! }
+            // The plain reading: split at every terminator (LF, or CR when there is no LF).
+            let terminator: UInt8 = bytes.contains(0x0A) ? 0x0A : 0x0D
+            var expected: [(bytes: [UInt8], tabs: Int32, pipes: Int32)] = []
+            var line: [UInt8] = []
+            for (k, b) in bytes.enumerated() {
+                if b == terminator {
+                    if terminator == 0x0A, line.last == 0x0D { line.removeLast() }
+                    expected.append((line, Int32(line.count { $0 == 0x09 }), Int32(line.count { $0 == 0x7C })))
+                    line = []
+                } else {
+                    line.append(b)
+                }
+                if k == bytes.count - 1, b != terminator {
+                    // A last line without a terminator keeps its CR: only a terminator's CR goes.
+                    expected.append((line, Int32(line.count { $0 == 0x09 }), Int32(line.count { $0 == 0x7C })))
+                }
+            }
+            let lines = bytes.withUnsafeBufferPointer { p in
+                Lines.split(p).map { (Array($0.bytes), $0.number, $0.tabs, $0.pipes) }
+            }
+            XCTAssertEqual(lines.count, expected.count, "\(bytes)")
+            for (k, (got, want)) in zip(lines, expected).enumerated() {
+                XCTAssertEqual(got.0, want.bytes, "\(bytes)")
+                XCTAssertEqual(got.1, k + 1)
+                XCTAssertEqual(got.2, want.tabs, "\(bytes)")
+                XCTAssertEqual(got.3, want.pipes, "\(bytes)")
+            }
+            lineCount += lines.count
+            tabCount += lines.reduce(0) { $0 + Int($1.2) }
+        }
+        XCTAssertGreaterThan(lineCount, 20_000)
+        XCTAssertGreaterThan(tabCount, 5_000)
+    }
+
     func testDecodingRefusesWhatIsNotText() {
         XCTAssertThrowsError(try Decoder.decode([])) { XCTAssertEqual($0 as? DecodingError, .empty) }
         XCTAssertThrowsError(try Decoder.decode(Array("  \n\n".utf8))) { XCTAssertEqual($0 as? DecodingError, .empty) }
