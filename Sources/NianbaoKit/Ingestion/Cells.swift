@@ -169,6 +169,11 @@ enum Bytes {
         return scalar(s[i], s[i + 1], s[i + 2])
     }
 
+    /// How many characters (Unicode scalars) the UTF-8 bytes `s` hold: its bytes that are not
+    /// continuation bytes.
+    @inline(__always)
+    static func scalarCount<C: Sequence<UInt8>>(_ s: C) -> Int { s.reduce(0) { $0 + ($1 & 0xC0 == 0x80 ? 0 : 1) } }
+
     /// Trims ASCII spaces, NBSP (C2 A0) and the ideographic space (E3 80 80) from both ends.
     /// Inlined for its first test, which answers for most cells and lines: neither end can
     /// start or end a space.

@@ -209,7 +209,7 @@ public enum ReportReader {
             folded.fold(trimmed)
             let foldedBytes = folded.bytes
             // The length tests come before the scan: most lines that get here fail them.
-            let length = foldedBytes.reduce(0) { $0 + ($1 & 0xC0 == 0x80 ? 0 : 1) }     // scalars
+            let length = Bytes.scalarCount(foldedBytes)
             guard length <= 40 else { continue }
             // Without a numeral the line must be little more than the title itself.
             let numbered = startsWithSectionNumeral(foldedBytes)
@@ -424,7 +424,7 @@ public enum ReportReader {
             let (b, bStart) = (dates[k + 1].date, dates[k + 1].start)
             // At most four characters between the dates (counted as UTF-8 lead bytes), one 至.
             let gap = text[aEnd..<bStart]
-            let between = gap.reduce(0) { $0 + ($1 & 0xC0 == 0x80 ? 0 : 1) }
+            let between = Bytes.scalarCount(gap)
             if between <= 4 && Bytes.contains(gap, zhi) {
                 var end = b
                 if end.year == 0 { end.year = a.year }
@@ -439,10 +439,9 @@ public enum ReportReader {
             // A date ends in 日; a signature line is short (counted without walking a long line).
             guard Bytes.contains(line.bytes, ri) else { continue }
             // Short: at most 80 bytes (twenty characters of Chinese or digits are 60 at most)
-            // and at most 20 characters; the bytes are counted first, without a string.
-            guard Bytes.trim(line.bytes).count <= 80 else { continue }
-            let text = line.text.trimmingSpaces()
-            guard text.index(text.startIndex, offsetBy: 21, limitedBy: text.endIndex) == nil else { continue }
+            // and at most 20 characters.
+            let trimmed = Bytes.trim(line.bytes)
+            guard trimmed.count <= 80, Bytes.scalarCount(trimmed) <= 20 else { continue }
             if let d = DateScanner.dates(in: line.bytes).first?.date, d.year > 0 { return d }
         }
         return nil
