@@ -21,19 +21,32 @@ struct ReadingSink {
         warnings.append(ReadWarning(code: code.rawValue, line: line, message: message))
     }
 
-    /// Stores one cell's value in the field at `index`, reporting what cannot be stored.
+    /// Stores one cell's value in the field at `index`, reporting what cannot be stored. The
+    /// common case, a plain whole number, is inlined into the readers' loops; the rest is not,
+    /// so that those loops do not carry the warnings' code.
+    @inline(__always)
     mutating func place(_ index: Int, _ cell: RawCell, _ value: CellValue) {
+        if case .number(let n) = value, n.unit == nil, n.decimals == 0, let integer = n.integer,
+           integer >= 0 || kinds[index] != .count {
+            cells.setInteger(index, integer, line: cell.line)
+            return
+        }
+        placeOther(index, cell, value)
+    }
+
+    @inline(never)
+    private mutating func placeOther(_ index: Int, _ cell: RawCell, _ value: CellValue) {
         let kind = kinds[index]
-        // The common case: a plain whole number in a count column.
-        if case .number(let n) = value, n.unit == nil, let integer = n.integer, integer >= 0 || kind != .count {
-            if n.decimals == 0 {
-                cells.setInteger(index, integer, line: cell.line)
-                return
-            }
-            if kind == .amount {
-                cells[index] = FieldReading(kind: .number, number: n, line: cell.line, printed: nil)
-                return
-            }
+        switch value {
+        case .number(let n) where n.unit == nil && n.integer != nil && kind == .amount:
+            // A whole amount printed with decimals (795.0000).
+            cells[index] = FieldReading(kind: .number, number: n, line: cell.line, printed: nil)
+            return
+        case .blank, .notApplicable:
+            cells[index] = FieldReading(kind: value.kind, number: nil, line: cell.line, printed: nil)
+            return
+        default:
+            break
         }
         let id = Form.standard.fields[index].id
         var reading = FieldReading(kind: value.kind, number: nil, line: cell.line, printed: nil)
