@@ -82,17 +82,17 @@ struct TagName {
 
     init(_ name: TextBytes) {
         guard name.count <= 8 else {
-            let lower = name.map(Bytes.lowercased)
-            kind = lower == Array("blockquote".utf8) ? .block : .other
+            self.init(packed: 0)
+            kind = name.map(Bytes.lowercased) == Array("blockquote".utf8) ? .block : .other
             return
         }
         var packed: UInt64 = 0
-        var j = name.startIndex
-        while j < name.endIndex {
-            let b = name.base[j]
-            packed = packed << 8 | UInt64(Bytes.lowercased(b))
-            j += 1
-        }
+        for b in name { packed = packed << 8 | UInt64(Bytes.lowercased(b)) }
+        self.init(packed: packed)
+    }
+
+    /// The name of up to eight letters that `packed` holds, lower case, a byte per letter.
+    init(packed: UInt64) {
         self.packed = packed
         // Cells, rows, paragraphs and spans are most of a page's tags: known without the
         // table (these constants are the names packed).
@@ -206,8 +206,10 @@ private struct PageReader {
     var rowOpen = false
     var cellOpen = false
     var cellSpan = (columns: 1, rows: 1)
-    /// Rows still covered by a rowspan from above, by column.
+    /// Rows still covered by a rowspan from above, by column, and how many columns are: most
+    /// tables have no row spans, and their rows then need no look at the columns.
     var covered: [Int] = []
+    var spanning = 0
 
     init(_ page: UnsafeBufferPointer<UInt8>) {
         self.page = page
@@ -310,8 +312,13 @@ private struct PageReader {
         let closing = page[i + 1] == 0x2F
         var j = i + (closing ? 2 : 1)
         let nameStart = j
-        while j < n, isNameByte(page[j]) { j += 1 }
-        let name = TagName(page[nameStart..<j])
+        // The name is packed as it is read (see `TagName`); a longer one is read again.
+        var packed: UInt64 = 0
+        while j < n, isNameByte(page[j]) {
+            packed = packed << 8 | UInt64(Bytes.lowercased(page[j]))
+            j += 1
+        }
+        let name = j - nameStart <= 8 ? TagName(packed: packed) : TagName(page[nameStart..<j])
         // Attributes, to the closing '>' (a quoted value may hold one).
         let attributes = j
         var quote: UInt8 = 0
@@ -451,16 +458,15 @@ private struct PageReader {
         // Cells are separated by tabs: a tab goes before every column but the first.
         var col = 0
         for c in rowCells {
-            col = skipCovered(from: col)
+            if spanning > 0 { col = skipCovered(from: col) }
             for k in 0..<c.columns {
                 if col > 0 { bytes.append(0x09) }
                 if k == 0 { bytes.append(rowText, c.start..<c.end) }
-                while covered.count <= col { covered.append(0) }
-                covered[col] = c.rows - 1
+                if spanning > 0 || c.rows > 1 { cover(col, rows: c.rows - 1) }
                 col += 1
             }
         }
-        _ = skipCovered(from: col)
+        if spanning > 0 { _ = skipCovered(from: col) }
         bytes.append(0x0A)
         numbers.append(rowLine)
         rowCells.removeAll(keepingCapacity: true)
@@ -473,10 +479,19 @@ private struct PageReader {
         var col = col
         while col < covered.count, covered[col] > 0 {
             covered[col] -= 1
+            if covered[col] == 0 { spanning -= 1 }
             if col > 0 { bytes.append(0x09) }
             col += 1
         }
         return col
+    }
+
+    /// Marks column `col` as covered for `rows` more rows.
+    mutating func cover(_ col: Int, rows: Int) {
+        while covered.count <= col { covered.append(0) }
+        if covered[col] > 0 { spanning -= 1 }
+        covered[col] = rows
+        if rows > 0 { spanning += 1 }
     }
 
     /// Ends the outermost table (or all tables, at the end of the page): its last row, then
@@ -486,6 +501,7 @@ private struct PageReader {
         endRow()
         tableDepth = 0
         covered.removeAll()
+        spanning = 0
         emit(UnsafeBufferPointer(start: nil, count: 0), line: line)
     }
 
