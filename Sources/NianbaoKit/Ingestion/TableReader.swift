@@ -261,7 +261,10 @@ struct Section3Reader: RowReader {
     private var printedSubtotals: [[PendingValue]?] = Array(repeating: nil, count: Form.standard.s3Groups.count)
     private let labels = LabelMatcher.current
 
-    init(sink: ReadingSink) { self.sink = sink }
+    init(sink: ReadingSink) {
+        self.sink = sink
+        values.reserveCapacity(8)     // a row's seven values, without growing from one
+    }
 
     static func read(_ tokens: [CellToken], into sink: inout ReadingSink) {
         // The sink moves into the reader and back: a copy would share its arrays, and the
@@ -526,7 +529,10 @@ struct Section2Reader: RowReader {
         sink = reader.sink
     }
 
-    private init(sink: ReadingSink) { self.sink = sink }
+    private init(sink: ReadingSink) {
+        self.sink = sink
+        values.reserveCapacity(8)
+    }
 
     var rowIsOpen: Bool { row != nil || unknownRow != nil }
     var rowWidth: Int? { columns.isEmpty ? nil : columns.count }
@@ -659,6 +665,7 @@ enum Section4Reader {
     static func read(_ tokens: [CellToken], into sink: inout ReadingSink) {
         let form = Form.standard
         var segments = [Segment(group: nil, line: 0)]
+        segments.reserveCapacity(16)
         let labels = LabelMatcher.current
         var sawHeader = false
         var lastLabelLine = 0
@@ -683,14 +690,14 @@ enum Section4Reader {
         var rows = segments.filter { $0.group != nil }
         for i in rows.indices { TableText.trimSpacers(&rows[i].values, to: width) }
         // (A header's group cell followed by empty spacer cells is not a row: it needs a number.)
-        let labelled = rows.filter { $0.values.count == width && !TableText.numbers($0.values).isEmpty }
+        let labelled = rows.filter { $0.values.count == width && TableText.hasNumber($0.values) }
         if !labelled.isEmpty && segments.last.map({ $0.values.count < expected }) == true {
             var placed = Set<Int>()
             for row in labelled where !placed.contains(row.group!) {
                 placed.insert(row.group!)
                 for k in 0..<width { sink.place(fields[row.group! * width + k], row.values[k].cell, row.values[k].value) }
             }
-            for segment in segments where !(segment.group.map(placed.contains) ?? false) && !TableText.numbers(segment.values).isEmpty {
+            for segment in segments where !(segment.group.map(placed.contains) ?? false) && TableText.hasNumber(segment.values) {
                 sink.warn(.unplaced, segment.line, "section 四: values not placed: \(TableText.describe(segment.values))")
             }
             return
