@@ -29,10 +29,11 @@ public enum ReportReader {
         var sink = ReadingSink()
         let title = findTitle(lines)
         let headings = findSections(lines)
-        var sectionLines: [Int: Int] = [:]
+        // Sized at once: a dictionary grown from empty is built again at two, four and eight.
+        var sectionLines = [Int: Int](minimumCapacity: headings.count)
         for h in headings { sectionLines[h.section] = lines[h.index].number }
 
-        var layouts: [TableLayout: Int] = [:]
+        var layouts = [TableLayout: Int](minimumCapacity: 3)
         var period: ReportPeriod?
         var stated: [StatedNumber] = []
         var mentionsFee = false
