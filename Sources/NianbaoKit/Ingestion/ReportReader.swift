@@ -197,7 +197,7 @@ public enum ReportReader {
         var out: [Heading] = []
         var current = 0
         let sections = SectionHeadings.shared
-        let folded = FoldedLabel()
+        let labels = LabelMatcher.current
         for (i, line) in lines.enumerated() {
             let trimmed = Bytes.trim(line.bytes)
             guard trimmed.count >= 6, trimmed.count <= 150 else { continue }
@@ -207,15 +207,14 @@ public enum ReportReader {
             if trimmed.first! < 0x80 && trimmed.first! != 0x28 && trimmed.first! != 0x5B { continue }
             // Most short lines lack a character of every heading still to come: not folded.
             if !sections.mayName(after: current, sections.characters.present(in: trimmed)) { continue }
-            folded.fold(trimmed)
-            let foldedBytes = folded.bytes
-            // The length tests come before the scan: most lines that get here fail them.
+            // Headings are printed alike in every report: the label memo has most of them.
+            let hits = labels.match(trimmed)
+            let foldedBytes = labels.folded
             let length = Bytes.scalarCount(foldedBytes)
             guard length <= 40 else { continue }
             // Without a numeral the line must be little more than the title itself.
             let numbered = startsWithSectionNumeral(foldedBytes)
             if !numbered && length > sections.longestTitle + 10 { continue }
-            let hits = KeywordIndex.shared.scan(foldedBytes)
             if hits.isEmpty { continue }
             guard let k = sections.keywordIDs.indices.first(where: { k in
                 sections.numbers[k] > current && sections.keywordIDs[k].contains { ids in ids.allSatisfy { hits.contains($0) } }
