@@ -201,9 +201,16 @@ public final class Corpus: @unchecked Sendable {
         sectionLines.append(report.sectionLines)
     }
 
-    /// Reserves room for `n` more reports.
+    /// Reserves room for `n` more reports: the columns, the report attributes and the file
+    /// index, so that a large load does not grow them (and rehash every path) as it goes.
     public func reserve(_ n: Int) {
         let target = count + n
+        fileIndex.reserveCapacity(target)
+        files.reserveCapacity(target); orgCodes.reserveCapacity(target); years.reserveCapacity(target)
+        formats.reserveCapacity(target); layouts.reserveCapacity(target); warnings.reserveCapacity(target)
+        encodings.reserveCapacity(target); periods.reserveCapacity(target); signed.reserveCapacity(target)
+        statedNumbers.reserveCapacity(target); mentionsProcessingFee.reserveCapacity(target)
+        narrativeFingerprints.reserveCapacity(target); sectionLines.reserveCapacity(target)
         for i in ints.indices {
             if Form.standard.fields[i].kind == .amount { amounts[i].reserveCapacity(target) }
             else { ints[i].reserveCapacity(target) }
