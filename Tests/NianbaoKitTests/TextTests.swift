@@ -230,6 +230,33 @@ final class TextTests: XCTestCase {
         XCTAssertGreaterThan(tabCount, 5_000)
     }
 
+    /// A report's text is searched for a word by the word's last byte; the answer must be the
+    /// byte loop's, for words of one to fifteen bytes anywhere in Chinese text, at its ends,
+    /// cut, and longer than the text.
+    func testWordSearchAgreesWithTheByteLoop() {
+        let pieces: [[UInt8]] = ["件", "申请", "至", "日", "信息", "处理费", "a", "1", " ", "条", "年"].map { Array($0.utf8) }
+            + [[0xB6], [0xE4, 0xBB]]
+        let needles: [[UInt8]] = ["件", "申请", "至", "日", "信息处理费", "a", "1a", "年1", "条件"].map { Array($0.utf8) } + [[0xBB, 0xB6], []]
+        var rng = SeededRandom(seed: 31)
+        var found = 0, compared = 0
+        for _ in 0..<5_000 {
+            var bytes: [UInt8] = []
+            for _ in 0..<Int.random(in: 0...12, using: &rng) { bytes += pieces.randomElement(using: &rng)! }
+            let lo = Int.random(in: 0...bytes.count, using: &rng), hi = Int.random(in: lo...bytes.count, using: &rng)
+            bytes.withUnsafeBufferPointer { p in
+                let hay = p[lo..<hi]
+                for needle in needles {
+                    let loop = Bytes.count(hay, needle, atLeast: 1)
+                    XCTAssertEqual(Bytes.contains(hay, needle), loop, "\(Array(hay)) \(needle)")
+                    compared += 1
+                    if loop { found += 1 }
+                }
+            }
+        }
+        XCTAssertGreaterThan(found, 5_000)
+        XCTAssertGreaterThan(compared - found, 5_000)
+    }
+
     func testDecodingRefusesWhatIsNotText() {
         XCTAssertThrowsError(try Decoder.decode([])) { XCTAssertEqual($0 as? DecodingError, .empty) }
         XCTAssertThrowsError(try Decoder.decode(Array("  \n\n".utf8))) { XCTAssertEqual($0 as? DecodingError, .empty) }

@@ -5,6 +5,12 @@
 // the same: cells in reading order, each with its line, and row breaks where the layout
 // shows them. Everything above this file is layout-independent.
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// A run of the decoded text being read. Lines and cells are slices of the text's buffer, so
 /// splitting a report allocates nothing per cell and counts no references; such a slice is
 /// valid only while the reader holds the text (`ReportReader.read(bytes:file:)`).
@@ -227,6 +233,25 @@ enum Bytes {
     @inline(__always)
     static func contains<C: RandomAccessCollection<UInt8>>(_ hay: C, _ needle: [UInt8]) -> Bool where C.Index == Int {
         count(hay, needle, atLeast: 1)
+    }
+
+    /// The same for a run of a report's text, found by the needle's last byte with `memchr`: a
+    /// Chinese word's first byte leads many other characters (E4–E9 lead most of them), so a
+    /// loop on it stops every few bytes, while its last byte is one of 64 continuation values.
+    static func contains(_ hay: TextBytes, _ needle: [UInt8]) -> Bool {
+        guard let last = needle.last else { return true }
+        guard hay.count >= needle.count, let base = hay.base.baseAddress else { return false }
+        let before = needle.count - 1
+        var i = hay.startIndex + before
+        let end = hay.endIndex
+        return needle.withUnsafeBufferPointer { n in
+            while i < end, let found = memchr(base + i, Int32(last), end - i) {
+                let at = base.distance(to: found.assumingMemoryBound(to: UInt8.self))
+                if before == 0 || memcmp(base + at - before, n.baseAddress!, before) == 0 { return true }
+                i = at + 1
+            }
+            return false
+        }
     }
 
     /// Whether `needle` occurs at least `n` times in `hay`, without overlapping.
