@@ -230,15 +230,24 @@ final class TextTests: XCTestCase {
         XCTAssertGreaterThan(tabCount, 5_000)
     }
 
-    /// A report's text is searched for a word by the word's last byte; the answer must be the
-    /// byte loop's, for words of one to fifteen bytes anywhere in Chinese text, at its ends,
-    /// cut, and longer than the text.
-    func testWordSearchAgreesWithTheByteLoop() {
-        let pieces: [[UInt8]] = ["件", "申请", "至", "日", "信息", "处理费", "a", "1", " ", "条", "年"].map { Array($0.utf8) }
+    /// A report's text is searched for a word by the word's last byte; the answers must be a
+    /// plain reading's (occurrences counted left to right, without overlapping), for words of
+    /// one to fifteen bytes anywhere in Chinese text, at its ends, cut, and longer than the text.
+    func testWordSearchAgreesWithAPlainReading() {
+        let pieces: [[UInt8]] = ["件", "申请", "至", "日", "信息", "处理费", "a", "1", " ", "条", "年", "日日"].map { Array($0.utf8) }
             + [[0xB6], [0xE4, 0xBB]]
-        let needles: [[UInt8]] = ["件", "申请", "至", "日", "信息处理费", "a", "1a", "年1", "条件"].map { Array($0.utf8) } + [[0xBB, 0xB6], []]
+        let needles: [[UInt8]] = ["件", "申请", "至", "日", "日日", "信息处理费", "a", "1a", "年1", "条件"].map { Array($0.utf8) }
+            + [[0xBB, 0xB6], [0x31], []]
+        func plainCount(_ hay: [UInt8], _ needle: [UInt8]) -> Int {
+            guard !needle.isEmpty else { return Int.max }
+            var count = 0, i = 0
+            while i + needle.count <= hay.count {
+                if Array(hay[i..<(i + needle.count)]) == needle { count += 1; i += needle.count } else { i += 1 }
+            }
+            return count
+        }
         var rng = SeededRandom(seed: 31)
-        var found = 0, compared = 0
+        var found = 0, twice = 0, compared = 0
         for _ in 0..<5_000 {
             var bytes: [UInt8] = []
             for _ in 0..<Int.random(in: 0...12, using: &rng) { bytes += pieces.randomElement(using: &rng)! }
@@ -246,14 +255,18 @@ final class TextTests: XCTestCase {
             bytes.withUnsafeBufferPointer { p in
                 let hay = p[lo..<hi]
                 for needle in needles {
-                    let loop = Bytes.count(hay, needle, atLeast: 1)
-                    XCTAssertEqual(Bytes.contains(hay, needle), loop, "\(Array(hay)) \(needle)")
+                    let plain = plainCount(Array(hay), needle)
+                    XCTAssertEqual(Bytes.contains(hay, needle), plain >= 1, "\(Array(hay)) \(needle)")
+                    XCTAssertEqual(Bytes.count(hay, needle, atLeast: 2), plain >= 2, "\(Array(hay)) \(needle)")
+                    if needle.count == 1 { XCTAssertEqual(Bytes.contains(hay, needle[0]), plain >= 1) }
                     compared += 1
-                    if loop { found += 1 }
+                    if plain >= 1 { found += 1 }
+                    if plain >= 2 { twice += 1 }
                 }
             }
         }
         XCTAssertGreaterThan(found, 5_000)
+        XCTAssertGreaterThan(twice, 1_000)
         XCTAssertGreaterThan(compared - found, 5_000)
     }
 

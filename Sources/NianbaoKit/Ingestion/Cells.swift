@@ -227,54 +227,39 @@ enum Bytes {
         return s[lo..<hi]
     }
 
-    static func contains(_ s: TextBytes, _ b: UInt8) -> Bool { s.contains(b) }
+    static func contains(_ s: TextBytes, _ b: UInt8) -> Bool {
+        guard let base = s.base.baseAddress, !s.isEmpty else { return false }
+        return memchr(base + s.startIndex, Int32(b), s.count) != nil
+    }
 
     /// Whether `needle` occurs in `hay` (byte search; both UTF-8).
     @inline(__always)
-    static func contains<C: RandomAccessCollection<UInt8>>(_ hay: C, _ needle: [UInt8]) -> Bool where C.Index == Int {
-        count(hay, needle, atLeast: 1)
-    }
+    static func contains(_ hay: TextBytes, _ needle: [UInt8]) -> Bool { count(hay, needle, atLeast: 1) }
 
-    /// The same for a run of a report's text, found by the needle's last byte with `memchr`: a
-    /// Chinese word's first byte leads many other characters (E4–E9 lead most of them), so a
-    /// loop on it stops every few bytes, while its last byte is one of 64 continuation values.
-    static func contains(_ hay: TextBytes, _ needle: [UInt8]) -> Bool {
+    /// Whether `needle` occurs at least `n` times in `hay`, without overlapping. Occurrences are
+    /// found by the needle's last byte with `memchr`: a Chinese word's first byte leads many
+    /// other characters (E4–E9 lead most of them), so a loop on it stops every few bytes, while
+    /// its last byte is one of 64 continuation values.
+    static func count(_ hay: TextBytes, _ needle: [UInt8], atLeast n: Int) -> Bool {
         guard let last = needle.last else { return true }
         guard hay.count >= needle.count, let base = hay.base.baseAddress else { return false }
         let before = needle.count - 1
         var i = hay.startIndex + before
         let end = hay.endIndex
-        return needle.withUnsafeBufferPointer { n in
-            while i < end, let found = memchr(base + i, Int32(last), end - i) {
-                let at = base.distance(to: found.assumingMemoryBound(to: UInt8.self))
-                if before == 0 || memcmp(base + at - before, n.baseAddress!, before) == 0 { return true }
-                i = at + 1
+        var found = 0
+        return needle.withUnsafeBufferPointer { word in
+            while i < end, let hit = memchr(base + i, Int32(last), end - i) {
+                let at = base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
+                if before == 0 || memcmp(base + at - before, word.baseAddress!, before) == 0 {
+                    found += 1
+                    if found >= n { return true }
+                    i = at + needle.count       // the next occurrence starts after this one
+                } else {
+                    i = at + 1
+                }
             }
             return false
         }
-    }
-
-    /// Whether `needle` occurs at least `n` times in `hay`, without overlapping.
-    static func count<C: RandomAccessCollection<UInt8>>(_ hay: C, _ needle: [UInt8], atLeast n: Int) -> Bool where C.Index == Int {
-        guard !needle.isEmpty, hay.count >= needle.count else { return needle.isEmpty }
-        let first = needle[0]
-        var found = 0
-        var i = hay.startIndex
-        let last = hay.endIndex - needle.count
-        while i <= last {
-            if hay[i] == first {
-                var k = 1
-                while k < needle.count && hay[i + k] == needle[k] { k += 1 }
-                if k == needle.count {
-                    found += 1
-                    if found >= n { return true }
-                    i += k
-                    continue
-                }
-            }
-            i += 1
-        }
-        return false
     }
 }
 

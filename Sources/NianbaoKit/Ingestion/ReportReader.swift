@@ -351,7 +351,7 @@ public enum ReportReader {
             guard let next = rest.first else { return false }
             return next == 0x2E || next == 0x3A || next == 0x20 || rest.starts(with: dunhao)
         }
-        return folded.starts(with: di) && Bytes.contains(folded, bufen)
+        return folded.starts(with: di) && Bytes.contains(folded[...], bufen)
     }
 
     static func reportMissingSections(headings: [Heading], lines: [SourceLine], sink: inout ReadingSink) {
