@@ -212,7 +212,7 @@ public final class Corpus: @unchecked Sendable {
         statedNumbers.reserveCapacity(target); mentionsProcessingFee.reserveCapacity(target)
         narrativeFingerprints.reserveCapacity(target); sectionLines.reserveCapacity(target)
         for i in ints.indices {
-            if Form.standard.fields[i].kind == .amount { amounts[i].reserveCapacity(target) }
+            if Corpus.isAmount[i] { amounts[i].reserveCapacity(target) }
             else { ints[i].reserveCapacity(target) }
             kinds[i].reserveCapacity(target)
             lines[i].reserveCapacity(target)

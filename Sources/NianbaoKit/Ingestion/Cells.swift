@@ -175,6 +175,15 @@ enum Bytes {
         return scalar(s[i], s[i + 1], s[i + 2])
     }
 
+    /// The value of the full-width digit ０–９ (U+FF10–FF19) at `i` in `s`, or nil.
+    @inline(__always)
+    static func fullWidthDigit<C: RandomAccessCollection<UInt8>>(_ s: C, at i: Int) -> Int? where C.Index == Int {
+        guard i >= s.startIndex, i < s.endIndex, s[i] == 0xEF, let c = threeByteScalar(s, at: i), c >= 0xFF10, c <= 0xFF19 else {
+            return nil
+        }
+        return Int(c - 0xFF10)
+    }
+
     /// How many characters (Unicode scalars) the UTF-8 bytes `s` hold: its bytes that are not
     /// continuation bytes.
     @inline(__always)

@@ -149,8 +149,8 @@ public enum ReportReader {
                     if start >= 1, b[start - 1] >= 0x30, b[start - 1] <= 0x39 {
                         year += Int(b[start - 1] - 0x30) * scale
                         start -= 1
-                    } else if start >= 3, b[start - 3] == 0xEF, b[start - 2] == 0xBC, b[start - 1] >= 0x90, b[start - 1] <= 0x99 {
-                        year += Int(b[start - 1] - 0x90) * scale                       // ０–９, U+FF10–FF19
+                    } else if let digit = Bytes.fullWidthDigit(b, at: start - 3) {
+                        year += digit * scale
                         start -= 3
                     } else {
                         year = -1
@@ -516,8 +516,8 @@ enum DateScanner {
                 let digit: Int, length: Int
                 if b >= 0x30 && b <= 0x39 {
                     (digit, length) = (Int(b - 0x30), 1)
-                } else if b == 0xEF, j + 2 < end, text[j + 1] == 0xBC, text[j + 2] >= 0x90, text[j + 2] <= 0x99 {
-                    (digit, length) = (Int(text[j + 2] - 0x90), 3)      // full-width ０–９, U+FF10–FF19
+                } else if let d = Bytes.fullWidthDigit(text, at: j) {
+                    (digit, length) = (d, 3)
                 } else {
                     break
                 }
