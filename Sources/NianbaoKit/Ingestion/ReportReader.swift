@@ -355,18 +355,23 @@ public enum ReportReader {
     }
 
     static func reportMissingSections(headings: [Heading], lines: [SourceLine], sink: inout ReadingSink) {
-        let form = Form.standard
-        let found = Set(headings.map(\.section))
+        var found = 0                        // bit n: section n has a heading
+        for h in headings { found |= 1 << h.section }
         let last = headings.last?.section ?? 0
         let lastLine = lines.last?.number ?? 0
         // A report that stops before section 五 with a table section last is cut off.
         if last < 5 && last > 0 {
-            let after = form.sections.filter { $0.number > last }.map { "\($0.numeral)、\($0.title)" }
+            let after = Form.standard.sections.filter { $0.number > last }.map { "\($0.numeral)、\($0.title)" }
             sink.warn(.truncated, lastLine, "the report ends in section \(numeral(last)) at line \(lastLine); missing: " + after.joined(separator: ", "))
         }
-        for s in form.sections where !found.contains(s.number) && s.number < max(last, 1) {
-            sink.warn(.missingSection, nil, "section \(s.numeral)、\(s.title) is missing" +
-                      (s.isTable ? "; its fields are blank" : ""))
+        // The form's sections are walked only when one before the last heading is missing:
+        // copying them retains their strings, which every reading thread shares.
+        let before = (1 << max(last, 1)) - 2      // bits 1 ..< max(last, 1)
+        if found & before != before {
+            for s in Form.standard.sections where found & (1 << s.number) == 0 && s.number < max(last, 1) {
+                sink.warn(.missingSection, nil, "section \(s.numeral)、\(s.title) is missing" +
+                          (s.isTable ? "; its fields are blank" : ""))
+            }
         }
         if headings.isEmpty {
             sink.warn(.missingSection, nil, "no section of the standard form was found")
@@ -377,23 +382,39 @@ public enum ReportReader {
 
     /// Group subtotals (`s3.withheld.*` …) are sums of their sub-rows; blanks are skipped and
     /// a subtotal is blank only when all of its rows are. A printed `其他处理` row (2019) wins.
-    static let derivedFields: [Field] = Form.standard.fields.filter(\.isDerived)
+    static let derivedSums = DerivedSums(Form.standard.fields.filter(\.isDerived))
+
+    /// The derived fields and the fields each one sums, as flat integers: copying a `Field`
+    /// in the loop would retain its strings, which every reading thread shares.
+    struct DerivedSums {
+        /// Field indexes of the derived fields; the k-th sums `sources[bounds[k]..<bounds[k + 1]]`.
+        let targets: [Int], bounds: [Int], sources: [Int]
+
+        init(_ fields: [Field]) {
+            targets = fields.map(\.index)
+            sources = fields.flatMap(\.derivedFrom)
+            bounds = fields.reduce(into: [0]) { $0.append($0.last! + $1.derivedFrom.count) }
+        }
+    }
 
     static func deriveSubtotals(_ cells: inout FieldCells, format: FormVersion?) {
-        for field in derivedFields {
-            if cells.kind(field.index) != .absent { continue }   // printed
+        let sums = derivedSums
+        for k in sums.targets.indices {
+            let target = sums.targets[k]
+            if cells.kind(target) != .absent { continue }   // printed
             var sum: Int64 = 0
             var any = false
             var anyPresent = false
-            for i in field.derivedFrom {
+            for j in sums.bounds[k]..<sums.bounds[k + 1] {     // indexes: a slice retains
+                let i = sums.sources[j]
                 if cells.kind(i) != .absent { anyPresent = true }
                 let n = cells.integer(i)
                 if n != Corpus.nullInt { sum += n; any = true }
             }
             if any {
-                cells.setInteger(field.index, sum, line: 0)
+                cells.setInteger(target, sum, line: 0)
             } else if anyPresent {
-                cells[field.index] = FieldReading(kind: .blank, number: nil, line: 0, printed: nil)
+                cells[target] = FieldReading(kind: .blank, number: nil, line: 0, printed: nil)
             }
         }
     }

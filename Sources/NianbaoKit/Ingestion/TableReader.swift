@@ -111,15 +111,20 @@ enum Keywords {
     /// The one version a field belongs to, or nil when it is in both.
     static let fieldOnlyVersion: [FormVersion?] = form.fields.map { $0.versions.count == 1 ? $0.versions.first : nil }
 
-    /// Field indexes of section 3 by [row][column], and of section 4 in printed order.
-    static let s3Fields: [[Int]] = form.s3Rows.map { r in
+    /// The tables' sizes, known here so that the readers hold no copy of the form: a copy
+    /// retains each of its arrays, and those counts are shared by the threads that read.
+    static let s3Width = form.s3Columns.count, s3RowCount = form.s3Rows.count
+    static let s4Width = form.s4Columns.count, s4GroupCount = form.s4Groups.count
+
+    /// Field indexes of section 3 by row slot and column, `s3Width` to a slot: a slot is a row's
+    /// index in the form, and the slot after the last row is the printed （六）其他处理 row of
+    /// the 2019 format.
+    static let s3Fields: [Int] = form.s3Rows.flatMap { r in
         form.s3Columns.map { form.field(section: 3, row: r.id, column: $0.id)!.index }
-    }
+    } + form.s3Columns.map { form.field(section: 3, row: "other", column: $0.id)!.index }
     static let s3Total = form.s3Rows.firstIndex { $0.id == "total" }!
     static let s3OtherMisc = form.s3Rows.firstIndex { $0.id == "other_misc" }!
     static let s3OtherGroup = form.s3Groups.firstIndex { $0.id == "other" }!
-    /// The printed （六）其他处理 row of the 2019 format.
-    static let s3OtherGroupFields: [Int] = form.s3Columns.map { form.field(section: 3, row: "other", column: $0.id)!.index }
     static let s3OtherSubRow: [Bool] = form.s3Rows.map { $0.group == form.s3Groups[s3OtherGroup].label }
     /// The rows of each group, by group index.
     static let s3GroupRows: [[Int]] = form.s3Groups.map { g in form.s3Rows.indices.filter { form.s3Rows[$0].group == g.label } }
@@ -239,7 +244,6 @@ extension RowReader {
 
 /// Reads 收到和处理政府信息公开申请情况: 26 rows × 7 applicant columns.
 struct Section3Reader: RowReader {
-    private let form = Form.standard
     /// The row that values go to: rows and groups by their index in the form.
     private enum Target {
         case row(Int)
@@ -254,7 +258,7 @@ struct Section3Reader: RowReader {
     private var inBody = false
     private var currentGroup: Int?
     /// Rows seen, by index; one past the last row is the printed （六）其他处理 row.
-    private var seen = [Bool](repeating: false, count: Form.standard.s3Rows.count + 1)
+    private var seen = [Bool](repeating: false, count: Keywords.s3RowCount + 1)
     private var sawOtherSubRows = false
     private var sawOtherPrinted = false
     /// Subtotal rows printed for a group, by group index, checked against their rows at the end.
@@ -275,7 +279,7 @@ struct Section3Reader: RowReader {
     }
 
     var rowIsOpen: Bool { target != nil }
-    var rowWidth: Int? { form.s3Columns.count }
+    var rowWidth: Int? { Keywords.s3Width }
     var sectionNumeral: String { "三" }
 
     private mutating func run(_ tokens: [CellToken]) {
@@ -325,29 +329,31 @@ struct Section3Reader: RowReader {
             guard !values.isEmpty else { return }
             if g == Keywords.s3OtherGroup {
                 sawOtherPrinted = true
-                placeRow(slot: form.s3Rows.count, fields: Keywords.s3OtherGroupFields)
+                placeRow(slot: Keywords.s3RowCount)
             } else if TableText.hasNumber(values) {
                 printedSubtotals[g] = values
             }
         case .row(let i):
             if Keywords.s3OtherSubRow[i] { sawOtherSubRows = true }
-            placeRow(slot: i, fields: Keywords.s3Fields[i])
+            placeRow(slot: i)
         }
     }
 
     /// The label of a row slot, for findings.
     private func label(_ slot: Int) -> String {
-        slot < form.s3Rows.count ? form.s3Rows[slot].label : form.s3Groups[Keywords.s3OtherGroup].label
+        let form = Form.standard
+        return slot < form.s3Rows.count ? form.s3Rows[slot].label : form.s3Groups[Keywords.s3OtherGroup].label
     }
 
     /// `slot`: the row's index in the form (one past the end for the printed 其他处理 row).
-    private mutating func placeRow(slot: Int, fields: [Int]) {
+    private mutating func placeRow(slot: Int) {
         if seen[slot] {
             sink.warn(.duplicateRow, targetLine, "section 三: row '\(label(slot))' printed again; kept the first, not read: \(TableText.describe(values))")
             return
         }
         seen[slot] = true
-        let columns = form.s3Columns.count
+        let columns = Keywords.s3Width
+        let fields = slot * columns
         TableText.trimSpacers(&values, to: columns)
         let vals = values
 
@@ -356,12 +362,12 @@ struct Section3Reader: RowReader {
             return
         }
         if vals.count == columns {
-            for k in 0..<vals.count { sink.place(fields[k], vals[k].cell, vals[k].value) }
+            for k in 0..<vals.count { sink.place(Keywords.s3Fields[fields + k], vals[k].cell, vals[k].value) }
             return
         }
         if vals.count > columns {
             if let reading = RowAlignment.uniqueReading(of: vals, columns: columns) {
-                for k in 0..<reading.kept.count { sink.place(fields[k], reading.kept[k].cell, reading.kept[k].value) }
+                for k in 0..<reading.kept.count { sink.place(Keywords.s3Fields[fields + k], reading.kept[k].cell, reading.kept[k].value) }
                 let dropped = reading.dropped.map { "\($0.cell.text.isEmpty ? "(blank)" : $0.cell.text)" }.joined(separator: " ")
                 sink.warn(.extraCells, targetLine,
                           "section 三: row '\(label(slot))' has \(vals.count) cells for \(columns) columns; " +
@@ -382,30 +388,30 @@ struct Section3Reader: RowReader {
     private mutating func reportMissingRows(version: FormVersion?) {
         let expected = Keywords.s3Expected(version)
         let missing = expected.filter { !seen[$0] }
-        if version == .v2019, !seen[form.s3Rows.count] {
+        if version == .v2019, !seen[Keywords.s3RowCount] {
             sink.warn(.missingRows, nil, "section 三: row '（六）其他处理' not found")
         }
         if !missing.isEmpty && missing.count < expected.count {
             sink.warn(.missingRows, nil, "section 三: \(missing.count) row(s) not found: " +
-                      missing.map { let l = form.s3Rows[$0].label; return l.count > 16 ? String(l.prefix(14)) + "…" : l }
+                      missing.map { let l = Form.standard.s3Rows[$0].label; return l.count > 16 ? String(l.prefix(14)) + "…" : l }
                              .joined(separator: ", "))
         }
         // A subtotal printed for a group must equal its sub-rows.
         for (group, printed) in printedSubtotals.enumerated() {
             guard var vals = printed else { continue }
-            TableText.trimSpacers(&vals, to: 7)
-            guard vals.count == 7 else { continue }
-            for ci in 0..<form.s3Columns.count {
+            TableText.trimSpacers(&vals, to: Keywords.s3Width)
+            guard vals.count == Keywords.s3Width else { continue }
+            for ci in 0..<Keywords.s3Width {
                 guard case .number(let p) = vals[ci].value, let pi = p.integer else { continue }
                 var sum: Int64 = 0
                 var any = false
                 for r in Keywords.s3GroupRows[group] {
-                    let n = sink.cells.integer(Keywords.s3Fields[r][ci])
+                    let n = sink.cells.integer(Keywords.s3Fields[r * Keywords.s3Width + ci])
                     if n != Corpus.nullInt { sum += n; any = true }
                 }
                 if any && sum != pi {
                     sink.warn(.textInCell, vals[ci].cell.line,
-                              "section 三: printed subtotal s3.\(form.s3Groups[group].id).\(form.s3Columns[ci].id) = \(pi) but its rows sum to \(sum)")
+                              "section 三: printed subtotal s3.\(Form.standard.s3Groups[group].id).\(Form.standard.s3Columns[ci].id) = \(pi) but its rows sum to \(sum)")
                 }
             }
         }
@@ -508,7 +514,6 @@ enum RowAlignment {
 
 /// Reads 主动公开政府信息情况: sub-tables of Article 20 items, each with its own header.
 struct Section2Reader: RowReader {
-    private let form = Form.standard
     var sink: ReadingSink
     /// The current sub-table's columns, by index in the form.
     private var columns: [Int] = []
@@ -607,7 +612,7 @@ struct Section2Reader: RowReader {
             return
         }
         guard let row else { return }
-        let rowLabel = form.s2Rows[row].label
+        let rowLabel = Form.standard.s2Rows[row].label
         if seen[row] {
             sink.warn(.duplicateRow, rowLine, "section 二: row '\(rowLabel)' printed again; kept the first" +
                       (TableText.hasNumber(values) ? ", not read: \(TableText.describe(TableText.numbers(values)))" : ""))
@@ -631,7 +636,7 @@ struct Section2Reader: RowReader {
                 case nil: break
                 }
             } else {
-                sink.warn(.unexpectedColumn, rowLine, "section 二: row '\(rowLabel)' has no column '\(form.s2Columns[c].label)' in either format")
+                sink.warn(.unexpectedColumn, rowLine, "section 二: row '\(rowLabel)' has no column '\(Form.standard.s2Columns[c].label)' in either format")
             }
         }
         if values.count == columns.count {
@@ -663,7 +668,6 @@ enum Section4Reader {
     struct Segment { var group: Int?; var line: Int; var values: [PendingValue] = [] }
 
     static func read(_ tokens: [CellToken], into sink: inout ReadingSink) {
-        let form = Form.standard
         var segments = [Segment(group: nil, line: 0)]
         segments.reserveCapacity(16)
         let labels = LabelMatcher.current
@@ -682,8 +686,8 @@ enum Section4Reader {
             let group = Keywords.s4Groups.last(hits)
             segments.append(Segment(group: group, line: cell.line))
         }
-        let width = form.s4Columns.count
-        let expected = form.s4Groups.count * width
+        let width = Keywords.s4Width
+        let expected = Keywords.s4GroupCount * width
         let fields = Keywords.s4Fields
 
         // Three labelled rows of five: place each by its label.
@@ -706,7 +710,7 @@ enum Section4Reader {
         // One row of fifteen after the header; numbers before the last header cell were in it.
         var values = segments.last!.values
         for segment in segments.dropLast() {
-            for s in TableText.numbers(segment.values) {
+            for s in segment.values where TableText.isNumber(s) {
                 sink.warn(.strayNumber, s.cell.line, "section 四: number \(s.cell.text) inside the header not read")
             }
         }
