@@ -71,27 +71,31 @@ final class ResultSlots: Sendable {
         self.columns = columns
     }
 
-    /// Distinct threads write distinct ranges of indexes, from `first` on. The reports'
-    /// readings go into the columns here, a run of rows at a time; each report is kept for its
-    /// other attributes, without them, so that the thread that read it also frees them rather
-    /// than leaving that to the one appending the batch. A failed file's row is left unwritten.
-    func set(_ batch: [Result<Report, LoadFailure>], from first: Int) {
+    /// Parses `files` into the slots from `first` on; distinct threads parse distinct ranges.
+    /// The reports' readings go into the columns here, a run of rows at a time; each report is
+    /// kept for its other attributes, without them, so that the thread that read it also frees
+    /// them rather than leaving that to the one appending the batch. Each result goes into its
+    /// slot as soon as it is parsed, with no list of a run's results in between. A failed
+    /// file's row is left unwritten.
+    func parse(_ files: ArraySlice<String>, from first: Int) {
         var run: [FieldCells] = []
+        run.reserveCapacity(files.count)
         var runStart = first
         func storeRun() {
             run.withUnsafeBufferPointer { columns.store($0, at: runStart) }
             run.removeAll(keepingCapacity: true)
         }
-        for (k, result) in batch.enumerated() {
-            guard case .success(var report) = result else {
+        for (k, path) in files.enumerated() {
+            switch Loader.parse(path) {
+            case .success(var report):
+                run.append(report.cells)
+                report.cells = FieldCells(count: 0)
+                results.set(first + k, .success(report))
+            case .failure(let failure):
                 storeRun()
                 runStart = first + k + 1
-                results.set(first + k, result)
-                continue
+                results.set(first + k, .failure(failure))
             }
-            run.append(report.cells)
-            report.cells = FieldCells(count: 0)
-            results.set(first + k, .success(report))
         }
         storeRun()
     }
@@ -332,7 +336,7 @@ public enum Loader {
                     DispatchQueue.concurrentPerform(iterations: runs) { r in
                         if cancel?.isSet == true { return }
                         let first = r * runLength
-                        slots.set(batch[first..<min(first + runLength, batch.count)].map(parse), from: first)
+                        slots.parse(batch[first..<min(first + runLength, batch.count)], from: first)
                     }
                 }
             }
