@@ -211,6 +211,9 @@ private struct PageReader {
     var covered: [Int] = []
     var spanning = 0
 
+    /// `nameByteTable`, held here: the static is checked for initialisation at each use.
+    private let nameBytes = PageReader.nameByteTable
+
     init(_ page: UnsafeBufferPointer<UInt8>) {
         self.page = page
         bytes = ByteBuffer(capacity: page.count)
@@ -314,8 +317,10 @@ private struct PageReader {
         let nameStart = j
         // The name is packed as it is read (see `TagName`); a longer one is read again.
         var packed: UInt64 = 0
-        while j < n, isNameByte(page[j]) {
-            packed = packed << 8 | UInt64(Bytes.lowercased(page[j]))
+        while j < n {
+            let c = nameBytes[Int(page[j])]
+            if c == 0 { break }
+            packed = packed << 8 | UInt64(c)
             j += 1
         }
         let name = j - nameStart <= 8 ? TagName(packed: packed) : TagName(page[nameStart..<j])
@@ -337,21 +342,35 @@ private struct PageReader {
     }
 
     @inline(__always)
-    func isNameByte(_ c: UInt8) -> Bool {
+    static func isNameByte(_ c: UInt8) -> Bool {
         (c | 0x20) >= 0x61 && (c | 0x20) <= 0x7A || (c >= 0x30 && c <= 0x39) || c == 0x2D || c == 0x3A
     }
+
+    /// By byte value: the byte lower-cased where it can be part of a tag's name, else 0. A
+    /// page is mostly tags, and a look-up per byte of a name replaces four range tests and a
+    /// case fold. Built once, never freed.
+    nonisolated(unsafe) static let nameByteTable: UnsafePointer<UInt8> = {
+        let table = UnsafeMutablePointer<UInt8>.allocate(capacity: 256)
+        for c in 0..<256 { table[c] = isNameByte(UInt8(c)) ? Bytes.lowercased(UInt8(c)) : 0 }
+        return UnsafePointer(table)
+    }()
 
     /// Moves past the next `end` (case-insensitive), counting lines; to the end if none.
     mutating func skip(past end: [UInt8], from: Int) {
         advance(to: find(end, from: from).map { $0 + end.count } ?? page.count)
     }
 
-    /// Where `needle` (lower case) next occurs from `from`, ignoring case.
+    /// Where `needle` (lower case, starting with a byte that is not a letter: `<`, `>`, `-`)
+    /// next occurs from `from`, ignoring case. Its first byte is found with memchr: a skipped
+    /// style sheet or script is long, and the byte rare in it.
     func find(_ needle: [UInt8], from: Int) -> Int? {
         let n = page.count
+        guard let base = page.baseAddress, let first = needle.first else { return nil }
+        assert(!(0x61...0x7A).contains(first), "a needle starting with a letter needs both cases searched")
         var j = from
-        while j + needle.count <= n {
-            var k = 0
+        while j + needle.count <= n, let hit = memchr(base + j, Int32(first), n - needle.count + 1 - j) {
+            j = base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
+            var k = 1
             while k < needle.count, (page[j + k] | (needle[k] >= 0x61 ? 0x20 : 0)) == needle[k] { k += 1 }
             if k == needle.count { return j }
             j += 1
@@ -359,9 +378,15 @@ private struct PageReader {
         return nil
     }
 
-    /// Moves to `position`, counting the lines passed.
+    /// Moves to `position`, counting the lines passed (found with memchr, as in `find`).
     mutating func advance(to position: Int) {
-        while i < position { if page[i] == 0x0A { line += 1 }; i += 1 }
+        guard let base = page.baseAddress, i < position else { return }
+        while let hit = memchr(base + i, 0x0A, position - i) {
+            line += 1
+            i = base.distance(to: hit.assumingMemoryBound(to: UInt8.self)) + 1
+            if i >= position { break }
+        }
+        i = position
     }
 
     mutating func startTag(_ name: TagName, _ attributes: TextBytes, line: Int) {
@@ -524,7 +549,7 @@ private struct PageReader {
     mutating func characterReference() {
         let n = page.count
         var j = i + 1
-        while j < n, j - i <= 10, page[j] != 0x3B, isNameByte(page[j]) || page[j] == 0x23 { j += 1 }
+        while j < n, j - i <= 10, page[j] != 0x3B, Self.isNameByte(page[j]) || page[j] == 0x23 { j += 1 }
         guard j < n, page[j] == 0x3B, j > i + 1 else { addText(0x26); i += 1; return }
         let body = page[(i + 1)..<j]
         var decoded: [UInt8]?
