@@ -140,6 +140,34 @@ final class TextTests: XCTestCase {
         XCTAssertGreaterThan(blanks, 500)
     }
 
+    /// `trim` (ASCII spaces inline, the others out of line) against a plain reading: take a
+    /// whole space off either end while there is one. Texts are mixtures of every space, cut
+    /// pieces of the longer ones and characters, read as slices that do not start at 0.
+    func testTrimAgreesWithAPlainReading() {
+        let spaces: [[UInt8]] = [[0x20], [0x09], [0x0D], [0x0C], [0xC2, 0xA0], [0xE3, 0x80, 0x80]]
+        let pieces = spaces + [[0xC2], [0xE3, 0x80], [0xA0], [0x80], [0x80, 0x80], Array("一".utf8), Array("８６".utf8), [0x41], [0x01]]
+        func plainTrim(_ s: [UInt8]) -> [UInt8] {
+            var s = s[...]
+            while let w = spaces.first(where: { s.starts(with: $0) }) { s = s.dropFirst(w.count) }
+            while let w = spaces.first(where: { s.reversed().starts(with: $0.reversed()) }) { s = s.dropLast(w.count) }
+            return Array(s)
+        }
+        var rng = SeededRandom(seed: 41)
+        var changed = 0, slow = 0
+        for _ in 0..<20_000 {
+            var bytes: [UInt8] = []
+            for _ in 0..<Int.random(in: 0...6, using: &rng) { bytes += pieces.randomElement(using: &rng)! }
+            let lo = Int.random(in: 0...bytes.count, using: &rng), hi = Int.random(in: lo...bytes.count, using: &rng)
+            let text = Array(bytes[lo..<hi])
+            let trimmed = bytes.withUnsafeBufferPointer { Array(Bytes.trim($0[lo..<hi])) }
+            XCTAssertEqual(trimmed, plainTrim(text), "\(text)")
+            if trimmed != text { changed += 1 }
+            if text.contains(0xC2) || text.contains(0xE3) { slow += 1 }
+        }
+        XCTAssertGreaterThan(changed, 2_000)    // 3,293 of the 20,000 with this seed
+        XCTAssertGreaterThan(slow, 2_000)       // 3,217
+    }
+
     /// Common tag names are known by their packed bytes before the table is searched; each
     /// must mean what the table says, in any letter case.
     func testCommonTagNamesMeanWhatTheTableSays() {
