@@ -199,6 +199,9 @@ public enum ReportReader {
         let sections = SectionHeadings.shared
         let labels = LabelMatcher.current
         for (i, line) in lines.enumerated() {
+            // Most table lines are shorter than any heading before they are even trimmed (a
+            // tab-led cell line's trim is the slow one).
+            guard line.bytes.count >= 6 else { continue }
             let trimmed = Bytes.trim(line.bytes)
             guard trimmed.count >= 6, trimmed.count <= 150 else { continue }
             // A table cell is a heading only when it starts with a numeral (一、 … 六、).
