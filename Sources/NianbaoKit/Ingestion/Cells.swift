@@ -281,7 +281,10 @@ public enum CellSplitter {
         tokens.reserveCapacity(lines.reduce(0) {
             $0 + Int($1.tabs) + Int($1.pipes) + 2 + ($1.tabs == 0 && $1.pipes == 0 ? $1.bytes.count / 4 : 0)
         })
-        var votes = [Int](repeating: 0, count: TableLayout.allCases.count)
+        // A vote per layout, in a vector rather than an array: a table's array was allocated
+        // and freed for eight counters.
+        var votes = SIMD8<Int>()
+        assert(TableLayout.allCases.count <= votes.scalarCount)
         var pieces: [TextBytes] = []     // one buffer for every space-aligned line
         for line in lines {
             if line.tabs > 0 {
