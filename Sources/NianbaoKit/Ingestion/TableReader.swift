@@ -140,8 +140,10 @@ enum Keywords {
     private static let s3RowsIn2019 = form.s3Rows.indices.filter { form.s3Rows[$0].versions.contains(.v2019) }
     private static let s3RowsIn2021 = form.s3Rows.indices.filter { form.s3Rows[$0].versions.contains(.v2021) }
 
-    /// Field index of section 2 by [row][column], or nil where the row has no such column.
-    static let s2Fields: [[Int?]] = form.s2Rows.map { r in
+    /// Field index of section 2 by row and column, `s2Width` to a row, or nil where the row has
+    /// no such column.
+    static let s2Width = form.s2Columns.count
+    static let s2Fields: [Int?] = form.s2Rows.flatMap { r in
         form.s2Columns.map { form.field(section: 2, row: r.id, column: $0.id)?.index }
     }
     static let s4Fields: [Int] = form.s4Groups.flatMap { g in
@@ -612,7 +614,8 @@ struct Section2Reader: RowReader {
             return
         }
         guard let row else { return }
-        let rowLabel = Form.standard.s2Rows[row].label
+        // The label only for findings: taking it retains a string every reading thread shares.
+        var rowLabel: String { Form.standard.s2Rows[row].label }
         if seen[row] {
             sink.warn(.duplicateRow, rowLine, "section 二: row '\(rowLabel)' printed again; kept the first" +
                       (TableText.hasNumber(values) ? ", not read: \(TableText.describe(TableText.numbers(values)))" : ""))
@@ -627,9 +630,9 @@ struct Section2Reader: RowReader {
         }
         TableText.trimSpacers(&values, to: columns.count)
         // Same column id, different label (two kinds of amount): the field is this row's.
-        let fields = Keywords.s2Fields[row]
+        let fields = row * Keywords.s2Width
         for c in columns {
-            if let f = fields[c] {
+            if let f = Keywords.s2Fields[fields + c] {
                 switch Keywords.fieldOnlyVersion[f] {
                 case .v2019?: votes2019 += 1
                 case .v2021?: votes2021 += 1
@@ -641,7 +644,7 @@ struct Section2Reader: RowReader {
         }
         if values.count == columns.count {
             for (c, v) in zip(columns, values) {
-                if let f = fields[c] { sink.place(f, v.cell, v.value) }
+                if let f = Keywords.s2Fields[fields + c] { sink.place(f, v.cell, v.value) }
                 else if case .number = v.value {
                     sink.warn(.unexpectedColumn, v.cell.line, "section 二: value \(v.cell.text) in an unexpected column not read")
                 }
