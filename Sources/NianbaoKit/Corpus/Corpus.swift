@@ -117,7 +117,7 @@ public final class Corpus: @unchecked Sendable {
     public private(set) var statedNumbers: [[StatedNumber]] = []
     public private(set) var mentionsProcessingFee: [Bool] = []
     public private(set) var narrativeFingerprints: [[UInt64]] = []
-    public private(set) var sectionLines: [[Int: Int]] = []
+    public private(set) var sectionLines: [SectionLines] = []
 
     /// Count fields: one array per field (`Int64.min` = null); amount fields use `amounts`.
     public private(set) var ints: [[Int64]]

@@ -81,7 +81,7 @@ public struct Report: Sendable {
     public var cells: FieldCells
     public var warnings: [ReadWarning]
     /// Line of each section's heading, by section number.
-    public var sectionLines: [Int: Int]
+    public var sectionLines: SectionLines
     /// Statistics period as printed (自…起至…止), if found.
     public var period: ReportPeriod?
     /// Signature date at the end, if found.
@@ -92,6 +92,28 @@ public struct Report: Sendable {
     public var mentionsProcessingFee: Bool
     /// Sorted hashes of the narrative's sentences (digits ignored), for `xyear.reuse`.
     public var narrativeFingerprints: [UInt64]
+}
+
+/// The line of each section's heading, by section number (一 … 六), or nil where the report
+/// has none. Six numbers kept inline rather than in a dictionary: a corpus holds one per report
+/// for as long as it is loaded.
+public struct SectionLines: Sendable, Equatable {
+    private var lines = SIMD8<Int32>()          // by section number; 0 for no heading
+
+    public init() {}
+
+    public subscript(section: Int) -> Int? {
+        get { (1...6).contains(section) && lines[section] > 0 ? Int(lines[section]) : nil }
+        set {
+            guard (1...6).contains(section) else { return }
+            lines[section] = newValue.map { Int32(clamping: $0) } ?? 0
+        }
+    }
+
+    /// The sections that have a heading, with its line, in section order.
+    public var all: [(section: Int, line: Int)] {
+        (1...6).compactMap { s in self[s].map { (s, $0) } }
+    }
 }
 
 /// Every field's reading in one report as one flat array of plain records (no optional

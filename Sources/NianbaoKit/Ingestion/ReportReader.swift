@@ -29,11 +29,11 @@ public enum ReportReader {
         var sink = ReadingSink()
         let title = findTitle(lines)
         let headings = findSections(lines)
-        // Sized at once: a dictionary grown from empty is built again at two, four and eight.
-        var sectionLines = [Int: Int](minimumCapacity: headings.count)
+        var sectionLines = SectionLines()
         for h in headings { sectionLines[h.section] = lines[h.index].number }
 
-        var layouts = [TableLayout: Int](minimumCapacity: 3)
+        // Table lines read in each layout, by the layout's ordinal.
+        var layouts = SIMD8<Int>()
         var period: ReportPeriod?
         var stated: [StatedNumber] = []
         var mentionsFee = false
@@ -54,7 +54,7 @@ public enum ReportReader {
                     sink.warn(.missingTable, lines[h.index].number, "section \(numeral(h.section)): heading present but no table")
                     continue
                 }
-                layouts[layout, default: 0] += body.count
+                layouts[layout.ordinal] += body.count
                 switch h.section {
                 case 2: Section2Reader.read(tokens, into: &sink)
                 case 3: Section3Reader.read(tokens, into: &sink)
@@ -76,15 +76,17 @@ public enum ReportReader {
         }
 
         var format: FormVersion?
-        if let s2 = sink.evidence[2], let s3 = sink.evidence[3], s2 != s3 {
+        if let s2 = sink.evidence.section2, let s3 = sink.evidence.section3, s2 != s3 {
             sink.warn(.mixedFormat, sectionLines[3], "section 二 follows the \(s2.rawValue) format and section 三 the \(s3.rawValue) format")
             format = s2
         } else {
-            format = sink.evidence[2] ?? sink.evidence[3]
+            format = sink.evidence.section2 ?? sink.evidence.section3
         }
         deriveSubtotals(&sink.cells, format: format)
 
-        let layout = layouts.max { $0.value < $1.value }?.key ?? .none
+        // The layout of most table lines; on a tie, the first in `TableLayout`'s order.
+        var layout = TableLayout.none, most = 0
+        for l in TableLayout.allCases where layouts[l.ordinal] > most { most = layouts[l.ordinal]; layout = l }
         let unplaced = sink.warnings.filter { $0.code == ReadFinding.unplaced.rawValue }.count
         let layoutName = unplaced >= 3 ? "garbled" : layout.rawValue
 

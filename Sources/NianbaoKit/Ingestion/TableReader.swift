@@ -13,7 +13,7 @@ struct ReadingSink {
     var cells = FieldCells(count: Form.standard.fields.count)
     var warnings: [ReadWarning] = []
     /// Version evidence from the tables: which format each section looked like.
-    var evidence: [Int: FormVersion] = [:]
+    var evidence: (section2: FormVersion?, section3: FormVersion?) = (nil, nil)
     /// The fields' kinds, held here rather than read through the global for every cell.
     private let kinds = Keywords.fieldKinds
 
@@ -287,7 +287,7 @@ struct Section3Reader: RowReader {
     private mutating func run(_ tokens: [CellToken]) {
         walk(tokens)
         let version: FormVersion? = sawOtherSubRows ? .v2021 : (sawOtherPrinted ? .v2019 : nil)
-        if let version { sink.evidence[3] = version }
+        if let version { sink.evidence.section3 = version }
         reportMissingRows(version: version)
     }
 
@@ -551,7 +551,7 @@ struct Section2Reader: RowReader {
 
     private mutating func run(_ tokens: [CellToken]) {
         walk(tokens)
-        if votes2019 + votes2021 > 0 { sink.evidence[2] = votes2019 > votes2021 ? .v2019 : .v2021 }
+        if votes2019 + votes2021 > 0 { sink.evidence.section2 = votes2019 > votes2021 ? .v2019 : .v2021 }
         if votes2019 > 0 && votes2021 > 0 {
             sink.warn(.mixedFormat, nil, "section 二: columns of both the 2019 and the 2021 format")
         }

@@ -403,7 +403,7 @@ public enum Commands {
         let starts = corpus.sectionLines[row]
         for section in sections {
             guard let start = starts[section] else { continue }
-            let end = starts.filter { $0.key > section }.map(\.value).min() ?? (lines.last?.number ?? start) + 1
+            let end = starts.all.filter { $0.section > section }.map(\.line).min() ?? (lines.last?.number ?? start) + 1
             s.output.out("source of section \(ReportReader.numeral(section)), lines \(start)–\(end - 1):")
             for line in lines where line.number >= start && line.number < end {
                 let text = TerminalSafe.escape(line.text.replacing("\t", with: " ⇥ "))
