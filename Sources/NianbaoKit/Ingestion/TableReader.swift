@@ -667,12 +667,16 @@ struct Section2Reader: RowReader {
 /// header; some reports print three rows instead, one per group (行政复议, 未经复议直接起诉,
 /// 复议后起诉), each with its five results.
 enum Section4Reader {
-    /// Values after one text cell, and the group that cell names (if any).
-    struct Segment { var group: Int?; var line: Int; var values: [PendingValue] = [] }
+    /// A text cell and the values after it: `values[start..<end]` of the table's values, and
+    /// the group the cell names (if any). The values are one array for the whole table, so
+    /// that a header of twenty cells does not grow twenty arrays.
+    struct Segment { var group: Int?; var line: Int; var start: Int; var end: Int }
 
     static func read(_ tokens: [CellToken], into sink: inout ReadingSink) {
-        var segments = [Segment(group: nil, line: 0)]
-        segments.reserveCapacity(16)
+        var all: [PendingValue] = []
+        all.reserveCapacity(32)
+        var segments = [Segment(group: nil, line: 0, start: 0, end: 0)]
+        segments.reserveCapacity(24)
         let labels = LabelMatcher.current
         var sawHeader = false
         var lastLabelLine = 0
@@ -680,53 +684,58 @@ enum Section4Reader {
             guard case .cell(let cell) = token else { continue }
             let value = CellClassifier.classify(cell.bytes)
             if value.isValue {
-                segments[segments.count - 1].values.append(PendingValue(cell: cell, value: value))
+                all.append(PendingValue(cell: cell, value: value))
+                segments[segments.count - 1].end = all.count
                 continue
             }
             let hits = labels.match(cell.bytes)
             if hits.intersects(Keywords.s4Labels) { sawHeader = true; lastLabelLine = cell.line }
             // The last group named wins: 行政诉讼 · 未经复议直接起诉 is suit_direct.
             let group = Keywords.s4Groups.last(hits)
-            segments.append(Segment(group: group, line: cell.line))
+            segments.append(Segment(group: group, line: cell.line, start: all.count, end: all.count))
         }
+        func values(_ segment: Segment) -> ArraySlice<PendingValue> { all[segment.start..<segment.end] }
         let width = Keywords.s4Width
         let expected = Keywords.s4GroupCount * width
-        let fields = Keywords.s4Fields
 
         // Three labelled rows of five: place each by its label.
-        var rows = segments.filter { $0.group != nil }
-        for i in rows.indices { TableText.trimSpacers(&rows[i].values, to: width) }
         // (A header's group cell followed by empty spacer cells is not a row: it needs a number.)
-        let labelled = rows.filter { $0.values.count == width && TableText.hasNumber($0.values) }
-        if !labelled.isEmpty && segments.last.map({ $0.values.count < expected }) == true {
-            var placed = Set<Int>()
-            for row in labelled where !placed.contains(row.group!) {
-                placed.insert(row.group!)
-                for k in 0..<width { sink.place(fields[row.group! * width + k], row.values[k].cell, row.values[k].value) }
+        var labelled: [(group: Int, values: [PendingValue])] = []
+        for segment in segments {
+            guard let group = segment.group, segment.end > segment.start else { continue }
+            var row = Array(values(segment))
+            TableText.trimSpacers(&row, to: width)
+            if row.count == width && TableText.hasNumber(row) { labelled.append((group, row)) }
+        }
+        if !labelled.isEmpty && segments.last.map({ $0.end - $0.start < expected }) == true {
+            var placed: [Bool] = Array(repeating: false, count: Keywords.s4GroupCount)
+            for row in labelled where !placed[row.group] {
+                placed[row.group] = true
+                for k in 0..<width { sink.place(Keywords.s4Fields[row.group * width + k], row.values[k].cell, row.values[k].value) }
             }
-            for segment in segments where !(segment.group.map(placed.contains) ?? false) && TableText.hasNumber(segment.values) {
-                sink.warn(.unplaced, segment.line, "section 四: values not placed: \(TableText.describe(segment.values))")
+            for segment in segments where !(segment.group.map { placed[$0] } ?? false) && TableText.hasNumber(Array(values(segment))) {
+                sink.warn(.unplaced, segment.line, "section 四: values not placed: \(TableText.describe(Array(values(segment))))")
             }
             return
         }
 
         // One row of fifteen after the header; numbers before the last header cell were in it.
-        var values = segments.last!.values
+        var row = Array(values(segments.last!))
         for segment in segments.dropLast() {
-            for s in segment.values where TableText.isNumber(s) {
+            for s in values(segment) where TableText.isNumber(s) {
                 sink.warn(.strayNumber, s.cell.line, "section 四: number \(s.cell.text) inside the header not read")
             }
         }
-        TableText.trimSpacers(&values, to: expected)
-        guard !values.isEmpty else {
+        TableText.trimSpacers(&row, to: expected)
+        guard !row.isEmpty else {
             if sawHeader { sink.warn(.unplaced, lastLabelLine, "section 四: the table has no values") }
             return
         }
-        if values.count == expected {
-            for k in 0..<values.count { sink.place(fields[k], values[k].cell, values[k].value) }
+        if row.count == expected {
+            for k in 0..<row.count { sink.place(Keywords.s4Fields[k], row[k].cell, row[k].value) }
             return
         }
-        sink.warn(values.count > expected ? .extraCells : .unplaced, values.first?.cell.line,
-                  "section 四: \(values.count) cells for \(expected) columns; left blank, not read: \(TableText.describe(values))")
+        sink.warn(row.count > expected ? .extraCells : .unplaced, row.first?.cell.line,
+                  "section 四: \(row.count) cells for \(expected) columns; left blank, not read: \(TableText.describe(row))")
     }
 }
