@@ -38,6 +38,7 @@ public enum ReportReader {
         var stated: [StatedNumber] = []
         var mentionsFee = false
         var fingerprints: [UInt64] = []
+        fingerprints.reserveCapacity(64)    // a narrative's sentences, without growing from one
 
         // Text before the first heading and narrative sections: period and stated numbers.
         let firstHeading = headings.first?.index ?? lines.count
@@ -197,6 +198,7 @@ public enum ReportReader {
     /// with a numeral. Sections only move forward.
     static func findSections(_ lines: [SourceLine]) -> [Heading] {
         var out: [Heading] = []
+        out.reserveCapacity(Form.standard.sections.count)
         var current = 0
         let sections = SectionHeadings.shared
         let labels = LabelMatcher.current

@@ -539,6 +539,7 @@ struct Section2Reader: RowReader {
     private init(sink: ReadingSink) {
         self.sink = sink
         values.reserveCapacity(8)
+        columns.reserveCapacity(8)
     }
 
     var rowIsOpen: Bool { row != nil || unknownRow != nil }
