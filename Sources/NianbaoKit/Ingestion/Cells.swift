@@ -63,6 +63,21 @@ public enum TableLayout: String, Sendable, CaseIterable {
     }
 }
 
+/// Counts by layout (lines or tables read in each), and the layout counted most: on a tie, the
+/// first in `TableLayout`'s order. The counts are a vector, not a dictionary or an array: a
+/// tally is made for every table.
+struct LayoutTally {
+    private var counts = SIMD8<Int>()
+
+    mutating func add(_ layout: TableLayout, _ n: Int = 1) { counts[layout.ordinal] += n }
+
+    var leading: TableLayout {
+        var layout = TableLayout.none, most = 0
+        for l in TableLayout.allCases where counts[l.ordinal] > most { most = counts[l.ordinal]; layout = l }
+        return layout
+    }
+}
+
 public enum Lines {
     /// Splits UTF-8 text into lines (LF, CRLF or lone CR), numbered from 1 or by `numbers`
     /// (the lines' numbers in the original file, for text taken out of HTML).
@@ -281,10 +296,7 @@ public enum CellSplitter {
         tokens.reserveCapacity(lines.reduce(0) {
             $0 + Int($1.tabs) + Int($1.pipes) + 2 + ($1.tabs == 0 && $1.pipes == 0 ? $1.bytes.count / 4 : 0)
         })
-        // A vote per layout, in a vector rather than an array: a table's array was allocated
-        // and freed for eight counters.
-        var votes = SIMD8<Int>()
-        assert(TableLayout.allCases.count <= votes.scalarCount)
+        var votes = LayoutTally()       // a line for each layout it looks like
         var pieces: [TextBytes] = []     // one buffer for every space-aligned line
         for line in lines {
             if line.tabs > 0 {
@@ -300,11 +312,11 @@ public enum CellSplitter {
                 let skipFirst = Bytes.isBlank(bytes[bytes.startIndex..<firstTab])
                 let pieces = Int(line.tabs) + (skipFirst ? 0 : 1)
                 if pieces == 1 {
-                    votes[TableLayout.tabCells.ordinal] += 1
+                    votes.add(.tabCells)
                     let start = skipFirst ? firstTab + 1 : bytes.startIndex
                     tokens.append(.cell(RawCell(bytes: Bytes.trim(bytes[start..<bytes.endIndex]), line: line.number)))
                 } else {
-                    votes[TableLayout.tabRows.ordinal] += 1
+                    votes.add(.tabRows)
                     forEachPiece(bytes, on: 0x09, dropFirst: skipFirst, dropLast: false) {
                         tokens.append(.cell(RawCell(bytes: Bytes.trim($0), line: line.number)))
                     }
@@ -323,7 +335,7 @@ public enum CellSplitter {
                     if trimmed.contains(0x2D) { continue }    // markdown separator |---|---|
                     if line.bytes.first.map(Bytes.isSpace) == true, trimmed.count == 1 {
                         tokens.append(.cell(RawCell(bytes: trimmed[trimmed.startIndex..<trimmed.startIndex], line: line.number)))
-                        votes[TableLayout.pipeCells.ordinal] += 1
+                        votes.add(.pipeCells)
                     } else {
                         tokens.append(.hardBreak(line: line.number))
                     }
@@ -335,7 +347,7 @@ public enum CellSplitter {
                 let dropFirst = markdown && Bytes.isBlank(trimmed[trimmed.startIndex..<firstPipe])
                 let dropLast = trimmed.last == 0x7C && Bytes.isBlank(trimmed[(lastPipe + 1)...])
                 let pieces = Int(line.pipes) + 1 - (dropFirst ? 1 : 0) - (dropLast ? 1 : 0)
-                votes[(markdown ? TableLayout.markdown : .pipeCells).ordinal] += 1
+                votes.add(markdown ? .markdown : .pipeCells)
                 forEachPiece(trimmed, on: 0x7C, dropFirst: dropFirst, dropLast: dropLast) {
                     tokens.append(.cell(RawCell(bytes: Bytes.trim($0), line: line.number)))
                 }
@@ -346,18 +358,15 @@ public enum CellSplitter {
             // cells, and so does a single space between numbers.
             splitOnSpaceRuns(trimmed, into: &pieces)
             if pieces.count > 1 {
-                votes[TableLayout.spaceAligned.ordinal] += 1
+                votes.add(.spaceAligned)
                 for p in pieces { tokens.append(.cell(RawCell(bytes: p, line: line.number))) }
                 tokens.append(.softBreak(line: line.number))
             } else {
-                votes[TableLayout.lines.ordinal] += 1
+                votes.add(.lines)
                 tokens.append(.cell(RawCell(bytes: trimmed, line: line.number)))
             }
         }
-        var layout = TableLayout.none
-        var best = 0
-        for l in TableLayout.allCases where votes[l.ordinal] > best { best = votes[l.ordinal]; layout = l }
-        return (tokens, layout)
+        return (tokens, votes.leading)
     }
 
     /// Calls `body` with each piece of `s` between separators, without the first or last

@@ -32,8 +32,7 @@ public enum ReportReader {
         var sectionLines = SectionLines()
         for h in headings { sectionLines[h.section] = lines[h.index].number }
 
-        // Table lines read in each layout, by the layout's ordinal.
-        var layouts = SIMD8<Int>()
+        var layouts = LayoutTally()     // table lines read in each layout
         var period: ReportPeriod?
         var stated: [StatedNumber] = []
         var mentionsFee = false
@@ -55,7 +54,7 @@ public enum ReportReader {
                     sink.warn(.missingTable, lines[h.index].number, "section \(numeral(h.section)): heading present but no table")
                     continue
                 }
-                layouts[layout.ordinal] += body.count
+                layouts.add(layout, body.count)
                 switch h.section {
                 case 2: Section2Reader.read(tokens, into: &sink)
                 case 3: Section3Reader.read(tokens, into: &sink)
@@ -85,9 +84,7 @@ public enum ReportReader {
         }
         deriveSubtotals(&sink.cells, format: format)
 
-        // The layout of most table lines; on a tie, the first in `TableLayout`'s order.
-        var layout = TableLayout.none, most = 0
-        for l in TableLayout.allCases where layouts[l.ordinal] > most { most = layouts[l.ordinal]; layout = l }
+        let layout = layouts.leading
         let unplaced = sink.warnings.filter { $0.code == ReadFinding.unplaced.rawValue }.count
         let layoutName = unplaced >= 3 ? "garbled" : layout.rawValue
 
@@ -197,10 +194,10 @@ public enum ReportReader {
     /// words; a line inside a table (starting with a tab or pipe) counts only if it starts
     /// with a numeral. Sections only move forward.
     static func findSections(_ lines: [SourceLine]) -> [Heading] {
-        var out: [Heading] = []
-        out.reserveCapacity(Form.standard.sections.count)
-        var current = 0
         let sections = SectionHeadings.shared
+        var out: [Heading] = []
+        out.reserveCapacity(sections.numbers.count)
+        var current = 0
         let labels = LabelMatcher.current
         for (i, line) in lines.enumerated() {
             // Most table lines are shorter than any heading before they are even trimmed (a

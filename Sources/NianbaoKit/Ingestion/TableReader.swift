@@ -166,7 +166,7 @@ enum TableText {
         "0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "一", "二", "三", "四", "五", "六", "七", "八",
         "九", "十", "(", ")", ".", "、", "．", "。", ":"]
 
-    static func describe(_ values: [PendingValue]) -> String {
+    static func describe(_ values: some Collection<PendingValue>) -> String {
         values.map { $0.cell.text.isEmpty ? "(blank)" : $0.cell.text }.joined(separator: " ")
     }
 
@@ -174,7 +174,7 @@ enum TableText {
         values.filter(isNumber)
     }
 
-    static func hasNumber(_ values: [PendingValue]) -> Bool { values.contains(where: isNumber) }
+    static func hasNumber(_ values: some Collection<PendingValue>) -> Bool { values.contains(where: isNumber) }
 
     static func isNumber(_ v: PendingValue) -> Bool {
         switch v.value {
@@ -714,8 +714,8 @@ enum Section4Reader {
                 placed[row.group] = true
                 for k in 0..<width { sink.place(Keywords.s4Fields[row.group * width + k], row.values[k].cell, row.values[k].value) }
             }
-            for segment in segments where !(segment.group.map { placed[$0] } ?? false) && TableText.hasNumber(Array(values(segment))) {
-                sink.warn(.unplaced, segment.line, "section 四: values not placed: \(TableText.describe(Array(values(segment))))")
+            for segment in segments where !(segment.group.map { placed[$0] } ?? false) && TableText.hasNumber(values(segment)) {
+                sink.warn(.unplaced, segment.line, "section 四: values not placed: \(TableText.describe(values(segment)))")
             }
             return
         }
