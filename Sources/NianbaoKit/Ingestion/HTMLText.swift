@@ -28,19 +28,27 @@ public enum HTMLText {
     private static let table = Array("<table".utf8), td = Array("<td".utf8)
 
     /// Whether `marker` (lower case, starting with `<`) occurs in `p[..<limit]`, letters in
-    /// any case. The '<'s are found with memchr: plain text has none, a page a few per line.
+    /// any case.
     private static func containsTag(_ p: UnsafeBufferPointer<UInt8>, _ marker: [UInt8], before limit: Int) -> Bool {
-        guard let base = p.baseAddress else { return false }
-        var i = 0
-        while i + marker.count <= limit, let found = memchr(base + i, 0x3C, limit - i) {
-            let at = base.distance(to: found.assumingMemoryBound(to: UInt8.self))
-            guard at + marker.count <= limit else { return false }
+        find(marker, in: p, from: 0, before: limit) != nil
+    }
+
+    /// Where `needle` next occurs in `p[from..<limit]`, its letters in any case. The needle is
+    /// lower case and starts with a byte that is not a letter (`<`, `>`, `-`), which is found
+    /// with memchr: plain text has no `<`, a page a few per line, and a skipped style sheet or
+    /// script is long with the byte rare in it.
+    fileprivate static func find(_ needle: [UInt8], in p: UnsafeBufferPointer<UInt8>, from: Int, before limit: Int) -> Int? {
+        guard let base = p.baseAddress, let first = needle.first else { return nil }
+        assert(!(0x61...0x7A).contains(first), "a needle starting with a letter needs both cases searched")
+        var j = from
+        while j + needle.count <= limit, let hit = memchr(base + j, Int32(first), limit - needle.count + 1 - j) {
+            j = base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
             var k = 1
-            while k < marker.count && (p[at + k] | 0x20) == marker[k] { k += 1 }
-            if k == marker.count { return true }
-            i = at + 1
+            while k < needle.count, (p[j + k] | (needle[k] >= 0x61 ? 0x20 : 0)) == needle[k] { k += 1 }
+            if k == needle.count { return j }
+            j += 1
         }
-        return false
+        return nil
     }
 
     /// The page as lines of text (a table row per line, its cells separated by tabs), and
@@ -360,25 +368,12 @@ private struct PageReader {
         advance(to: find(end, from: from).map { $0 + end.count } ?? page.count)
     }
 
-    /// Where `needle` (lower case, starting with a byte that is not a letter: `<`, `>`, `-`)
-    /// next occurs from `from`, ignoring case. Its first byte is found with memchr: a skipped
-    /// style sheet or script is long, and the byte rare in it.
+    /// Where `needle` (see `HTMLText.find`) next occurs from `from`.
     func find(_ needle: [UInt8], from: Int) -> Int? {
-        let n = page.count
-        guard let base = page.baseAddress, let first = needle.first else { return nil }
-        assert(!(0x61...0x7A).contains(first), "a needle starting with a letter needs both cases searched")
-        var j = from
-        while j + needle.count <= n, let hit = memchr(base + j, Int32(first), n - needle.count + 1 - j) {
-            j = base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
-            var k = 1
-            while k < needle.count, (page[j + k] | (needle[k] >= 0x61 ? 0x20 : 0)) == needle[k] { k += 1 }
-            if k == needle.count { return j }
-            j += 1
-        }
-        return nil
+        HTMLText.find(needle, in: page, from: from, before: page.count)
     }
 
-    /// Moves to `position`, counting the lines passed (found with memchr, as in `find`).
+    /// Moves to `position`, counting the lines passed (found with memchr).
     mutating func advance(to position: Int) {
         guard let base = page.baseAddress, i < position else { return }
         while let hit = memchr(base + i, 0x0A, position - i) {

@@ -119,9 +119,10 @@ enum Keywords {
     /// Field indexes of section 3 by row slot and column, `s3Width` to a slot: a slot is a row's
     /// index in the form, and the slot after the last row is the printed （六）其他处理 row of
     /// the 2019 format.
-    static let s3Fields: [Int] = form.s3Rows.flatMap { r in
+    private static let s3Fields: [Int] = form.s3Rows.flatMap { r in
         form.s3Columns.map { form.field(section: 3, row: r.id, column: $0.id)!.index }
     } + form.s3Columns.map { form.field(section: 3, row: "other", column: $0.id)!.index }
+    static func s3Field(slot: Int, column: Int) -> Int { s3Fields[slot * s3Width + column] }
     static let s3Total = form.s3Rows.firstIndex { $0.id == "total" }!
     static let s3OtherMisc = form.s3Rows.firstIndex { $0.id == "other_misc" }!
     static let s3OtherGroup = form.s3Groups.firstIndex { $0.id == "other" }!
@@ -143,9 +144,10 @@ enum Keywords {
     /// Field index of section 2 by row and column, `s2Width` to a row, or nil where the row has
     /// no such column.
     static let s2Width = form.s2Columns.count
-    static let s2Fields: [Int?] = form.s2Rows.flatMap { r in
+    private static let s2Fields: [Int?] = form.s2Rows.flatMap { r in
         form.s2Columns.map { form.field(section: 2, row: r.id, column: $0.id)?.index }
     }
+    static func s2Field(row: Int, column: Int) -> Int? { s2Fields[row * s2Width + column] }
     static let s4Fields: [Int] = form.s4Groups.flatMap { g in
         form.s4Columns.map { form.field(section: 4, row: g.id, column: $0.id)!.index }
     }
@@ -355,7 +357,6 @@ struct Section3Reader: RowReader {
         }
         seen[slot] = true
         let columns = Keywords.s3Width
-        let fields = slot * columns
         TableText.trimSpacers(&values, to: columns)
         let vals = values
 
@@ -364,12 +365,14 @@ struct Section3Reader: RowReader {
             return
         }
         if vals.count == columns {
-            for k in 0..<vals.count { sink.place(Keywords.s3Fields[fields + k], vals[k].cell, vals[k].value) }
+            for k in 0..<vals.count { sink.place(Keywords.s3Field(slot: slot, column: k), vals[k].cell, vals[k].value) }
             return
         }
         if vals.count > columns {
             if let reading = RowAlignment.uniqueReading(of: vals, columns: columns) {
-                for k in 0..<reading.kept.count { sink.place(Keywords.s3Fields[fields + k], reading.kept[k].cell, reading.kept[k].value) }
+                for k in 0..<reading.kept.count {
+                    sink.place(Keywords.s3Field(slot: slot, column: k), reading.kept[k].cell, reading.kept[k].value)
+                }
                 let dropped = reading.dropped.map { "\($0.cell.text.isEmpty ? "(blank)" : $0.cell.text)" }.joined(separator: " ")
                 sink.warn(.extraCells, targetLine,
                           "section 三: row '\(label(slot))' has \(vals.count) cells for \(columns) columns; " +
@@ -408,7 +411,7 @@ struct Section3Reader: RowReader {
                 var sum: Int64 = 0
                 var any = false
                 for r in Keywords.s3GroupRows[group] {
-                    let n = sink.cells.integer(Keywords.s3Fields[r * Keywords.s3Width + ci])
+                    let n = sink.cells.integer(Keywords.s3Field(slot: r, column: ci))
                     if n != Corpus.nullInt { sum += n; any = true }
                 }
                 if any && sum != pi {
@@ -631,9 +634,8 @@ struct Section2Reader: RowReader {
         }
         TableText.trimSpacers(&values, to: columns.count)
         // Same column id, different label (two kinds of amount): the field is this row's.
-        let fields = row * Keywords.s2Width
         for c in columns {
-            if let f = Keywords.s2Fields[fields + c] {
+            if let f = Keywords.s2Field(row: row, column: c) {
                 switch Keywords.fieldOnlyVersion[f] {
                 case .v2019?: votes2019 += 1
                 case .v2021?: votes2021 += 1
@@ -645,7 +647,7 @@ struct Section2Reader: RowReader {
         }
         if values.count == columns.count {
             for (c, v) in zip(columns, values) {
-                if let f = Keywords.s2Fields[fields + c] { sink.place(f, v.cell, v.value) }
+                if let f = Keywords.s2Field(row: row, column: c) { sink.place(f, v.cell, v.value) }
                 else if case .number = v.value {
                     sink.warn(.unexpectedColumn, v.cell.line, "section 二: value \(v.cell.text) in an unexpected column not read")
                 }
