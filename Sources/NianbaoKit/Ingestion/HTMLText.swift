@@ -100,6 +100,7 @@ struct TagName {
     }
 
     /// The name of up to eight letters that `packed` holds, lower case, a byte per letter.
+    @inline(__always)
     init(packed: UInt64) {
         self.packed = packed
         // Cells, rows, paragraphs and spans are most of a page's tags: known without the

@@ -129,6 +129,17 @@ public struct FieldCells: Sendable, Equatable {
         var kind: CellKind = .absent
         var decimals: UInt8 = 0
 
+        init() {}
+
+        init(integer: Int64, double: Double, line: Int32, kind: CellKind, decimals: UInt8) {
+            self.integer = integer; self.double = double; self.line = line; self.kind = kind; self.decimals = decimals
+        }
+
+        /// A plain whole number printed on `line`.
+        init(integer: Int64, line: Int) {
+            self.init(integer: integer, double: Double(integer), line: Int32(clamping: line), kind: .number, decimals: 0)
+        }
+
         /// Bit for bit, so that two readings without a value (NaN) are equal.
         static func == (a: Slot, b: Slot) -> Bool {
             a.integer == b.integer && a.double.bitPattern == b.double.bitPattern && a.line == b.line
@@ -174,7 +185,13 @@ public struct FieldCells: Sendable, Equatable {
 
     /// Stores a plain whole number: the common case, without building a reading.
     mutating func setInteger(_ i: Int, _ value: Int64, line: Int) {
-        slots[i] = Slot(integer: value, double: Double(value), line: Int32(clamping: line), kind: .number, decimals: 0)
+        slots[i] = Slot(integer: value, line: line)
+    }
+
+    /// Runs `body` with the slots to write: a row of stores checks once, not at each store,
+    /// that the slots are not shared.
+    mutating func withSlots<R>(_ body: (UnsafeMutableBufferPointer<Slot>) -> R) -> R {
+        slots.withUnsafeMutableBufferPointer { body($0) }
     }
 
     public static func == (a: FieldCells, b: FieldCells) -> Bool {

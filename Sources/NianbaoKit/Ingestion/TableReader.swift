@@ -26,12 +26,47 @@ struct ReadingSink {
     /// so that those loops do not carry the warnings' code.
     @inline(__always)
     mutating func place(_ index: Int, _ cell: RawCell, _ value: CellValue) {
-        if case .number(let n) = value, n.unit == nil, n.decimals == 0, let integer = n.integer,
-           integer >= 0 || kinds[index] != .count {
+        if let integer = plainInteger(index, value) {
             cells.setInteger(index, integer, line: cell.line)
             return
         }
         placeOther(index, cell, value)
+    }
+
+    /// Stores a row: `values[k]` in the field `fields[k]`. The plain whole numbers go straight
+    /// into the slots, with one check for the row that they are not shared; the rest as `place`.
+    mutating func place(_ fields: ArraySlice<Int>, _ values: ArraySlice<PendingValue>) {
+        precondition(fields.count == values.count)
+        let (f0, v0) = (fields.startIndex, values.startIndex)
+        var allPlain = true
+        let kinds = self.kinds
+        cells.withSlots { slots in
+            for k in 0..<fields.count {
+                let (field, v) = (fields[f0 + k], values[v0 + k])
+                if let integer = Self.plainInteger(kinds[field], v.value) {
+                    slots[field] = FieldCells.Slot(integer: integer, line: v.cell.line)
+                } else {
+                    allPlain = false
+                }
+            }
+        }
+        if allPlain { return }
+        for k in 0..<fields.count where plainInteger(fields[f0 + k], values[v0 + k].value) == nil {
+            placeOther(fields[f0 + k], values[v0 + k].cell, values[v0 + k].value)
+        }
+    }
+
+    /// The value of a plain whole number for the field `index`: no unit, no decimals, and not
+    /// negative in a count column. Anything else is stored by `placeOther`, with its findings.
+    @inline(__always)
+    private func plainInteger(_ index: Int, _ value: CellValue) -> Int64? { Self.plainInteger(kinds[index], value) }
+
+    @inline(__always)
+    private static func plainInteger(_ kind: ValueKind, _ value: CellValue) -> Int64? {
+        if case .number(let n) = value, n.unit == nil, n.decimals == 0, let integer = n.integer, integer >= 0 || kind != .count {
+            return integer
+        }
+        return nil
     }
 
     @inline(never)
@@ -123,6 +158,8 @@ enum Keywords {
         form.s3Columns.map { form.field(section: 3, row: r.id, column: $0.id)!.index }
     } + form.s3Columns.map { form.field(section: 3, row: "other", column: $0.id)!.index }
     static func s3Field(slot: Int, column: Int) -> Int { s3Fields[slot * s3Width + column] }
+    /// The fields of a row slot, by column.
+    static func s3Fields(slot: Int) -> ArraySlice<Int> { s3Fields[(slot * s3Width)..<((slot + 1) * s3Width)] }
     static let s3Total = form.s3Rows.firstIndex { $0.id == "total" }!
     static let s3OtherMisc = form.s3Rows.firstIndex { $0.id == "other_misc" }!
     static let s3OtherGroup = form.s3Groups.firstIndex { $0.id == "other" }!
@@ -365,7 +402,7 @@ struct Section3Reader: RowReader {
             return
         }
         if vals.count == columns {
-            for k in 0..<vals.count { sink.place(Keywords.s3Field(slot: slot, column: k), vals[k].cell, vals[k].value) }
+            sink.place(Keywords.s3Fields(slot: slot), vals[...])
             return
         }
         if vals.count > columns {
@@ -714,7 +751,7 @@ enum Section4Reader {
             var placed: [Bool] = Array(repeating: false, count: Keywords.s4GroupCount)
             for row in labelled where !placed[row.group] {
                 placed[row.group] = true
-                for k in 0..<width { sink.place(Keywords.s4Fields[row.group * width + k], row.values[k].cell, row.values[k].value) }
+                sink.place(Keywords.s4Fields[(row.group * width)..<((row.group + 1) * width)], row.values[...])
             }
             for segment in segments where !(segment.group.map { placed[$0] } ?? false) && TableText.hasNumber(values(segment)) {
                 sink.warn(.unplaced, segment.line, "section 四: values not placed: \(TableText.describe(values(segment)))")
@@ -735,7 +772,7 @@ enum Section4Reader {
             return
         }
         if row.count == expected {
-            for k in 0..<row.count { sink.place(Keywords.s4Fields[k], row[k].cell, row[k].value) }
+            sink.place(Keywords.s4Fields[...], row[...])
             return
         }
         sink.warn(row.count > expected ? .extraCells : .unplaced, row.first?.cell.line,
