@@ -342,6 +342,13 @@ public enum CellSplitter {
                     continue
                 }
                 let markdown = trimmed.first == 0x7C
+                if line.pipes == 1 && !markdown && trimmed.last == 0x7C {
+                    // One cell and the pipe that closes it (` |` after each cell): the cell is
+                    // what comes before the pipe, found without looking for it.
+                    votes.add(.pipeCells)
+                    tokens.append(.cell(RawCell(bytes: Bytes.trim(trimmed.dropLast()), line: line.number)))
+                    continue
+                }
                 let firstPipe = trimmed.firstIndex(of: 0x7C)!
                 let lastPipe = trimmed.lastIndex(of: 0x7C)!
                 let dropFirst = markdown && Bytes.isBlank(trimmed[trimmed.startIndex..<firstPipe])
