@@ -168,6 +168,39 @@ final class TextTests: XCTestCase {
         XCTAssertGreaterThan(slow, 2_000)       // 3,217
     }
 
+    /// `stripEnumerator` reads bytes; it answers as the reading by characters it replaced, on
+    /// the form's own labels and on labels made of enumerator marks, other characters and
+    /// cut pieces of the three-byte marks. `isOther` is `stripEnumerator(label) == "其他"`.
+    func testEnumeratorStripAgreesWithAReadingByCharacters() {
+        let marks: Set<Character> = ["0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "一", "二", "三", "四", "五",
+                                     "六", "七", "八", "九", "十", "(", ")", ".", "、", "．", "。", ":"]
+        func byCharacters(_ folded: String) -> String {
+            var s = Substring(folded)
+            while let c = s.first, marks.contains(c) { s = s.dropFirst() }
+            while let c = s.last, c == ":" || c == "。" || c == "、" { s = s.dropLast() }
+            return String(s)
+        }
+        var labels = Form.standard.s3Rows.map(\.label) + Form.standard.s2Rows.map(\.label) + Form.standard.s3Groups.map(\.label)
+        labels = labels.map(LabelFolding.fold)
+        let pieces = ["1", "十", "(", ")", ".", "、", "．", "。", ":", "其他", "其", "他", "予以公开", "a", " ", "１",
+                      String(decoding: Array("、".utf8).prefix(2), as: UTF8.self)]
+        var rng = SeededRandom(seed: 11)
+        for _ in 0..<5_000 {
+            labels.append((0..<Int.random(in: 0...6, using: &rng)).map { _ in pieces.randomElement(using: &rng)! }.joined())
+        }
+        var stripped = 0, other = 0
+        for label in labels {
+            let expected = byCharacters(label)
+            XCTAssertEqual(TableText.stripEnumerator(label), expected, label)
+            let isOther = Array(label.utf8).withUnsafeBufferPointer { TableText.isOther($0) }
+            XCTAssertEqual(isOther, expected == "其他", label)
+            if expected != label { stripped += 1 }
+            if isOther { other += 1 }
+        }
+        XCTAssertGreaterThan(stripped, 2_000)
+        XCTAssertGreaterThan(other, 20)
+    }
+
     /// Common tag names are known by their packed bytes before the table is searched; each
     /// must mean what the table says, in any letter case.
     func testCommonTagNamesMeanWhatTheTableSays() {

@@ -191,19 +191,42 @@ enum Keywords {
 }
 
 enum TableText {
-    /// Drops a leading enumerator (`3.`, `（六）`, `四、`) from a folded label.
+    /// Drops a leading enumerator (`3.`, `（六）`, `四、`) from a folded label, and the
+    /// punctuation that ends a label (`：` `。` `、`).
     static func stripEnumerator(_ folded: String) -> String {
-        var s = Substring(folded)
-        while let c = s.first, enumeratorMarks.contains(c) { s = s.dropFirst() }
-        while let c = s.last, c == ":" || c == "。" || c == "、" { s = s.dropLast() }
-        return String(s)
+        var folded = folded
+        return folded.withUTF8 { String(decoding: $0[stripEnumerator($0)], as: UTF8.self) }
     }
 
-    /// What an enumerator (`(一)`, `1.`, `十、`) is made of; built once, as hashing its
-    /// characters cost more than the strip itself.
-    private static let enumeratorMarks: Set<Character> = [
-        "0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "一", "二", "三", "四", "五", "六", "七", "八",
-        "九", "十", "(", ")", ".", "、", "．", "。", ":"]
+    /// Where a folded label's bytes are left once `stripEnumerator` has dropped its enumerator
+    /// and ending: the bytes are read as they are, since the reader asks this of labels it
+    /// holds as bytes (a string of them cost thousands of instructions a row).
+    static func stripEnumerator(_ b: UnsafeBufferPointer<UInt8>) -> Range<Int> {
+        var lo = 0, hi = b.count
+        while lo < hi {
+            if b[lo] < 0x80, enumeratorASCII.contains(Int(b[lo])) { lo += 1; continue }
+            guard lo + 3 <= hi, let c = Bytes.threeByteScalar(b, at: lo), enumeratorCharacters.contains(c) else { break }
+            lo += 3
+        }
+        while hi > lo {
+            if b[hi - 1] == 0x3A { hi -= 1; continue }        // :
+            guard hi - 3 >= lo, let c = Bytes.threeByteScalar(b, at: hi - 3), c == 0x3002 || c == 0x3001 else { break }
+            hi -= 3                                            // 。 、
+        }
+        return lo..<hi
+    }
+
+    /// What an enumerator (`(一)`, `1.`, `十、`) is made of: ASCII digits and marks, and
+    /// numerals and punctuation of three bytes each.
+    private static let enumeratorASCII = Bits256(Array("0123456789().:".utf8).map(Int.init))
+    private static let enumeratorCharacters: [UInt32] = "一二三四五六七八九十、．。".unicodeScalars.map(\.value)
+
+    /// Whether a folded label is `其他` once its enumerator and ending are dropped.
+    static func isOther(_ folded: UnsafeBufferPointer<UInt8>) -> Bool {
+        let r = stripEnumerator(folded)
+        return folded[r].elementsEqual(qita)
+    }
+    private static let qita = Array("其他".utf8)
 
     static func describe(_ values: some Collection<PendingValue>) -> String {
         values.map { $0.cell.text.isEmpty ? "(blank)" : $0.cell.text }.joined(separator: " ")
@@ -350,7 +373,7 @@ struct Section3Reader: RowReader {
         if let i = Keywords.s3Rows.first(hits) { return .row(i) }
         if inBody, hits.contains(Keywords.total) { return .row(Keywords.s3Total) }
         if hits.contains(Keywords.other), currentGroup == Keywords.s3OtherGroup,
-           TableText.stripEnumerator(String(decoding: folded, as: UTF8.self)) == "其他" {
+           TableText.isOther(folded) {
             return .row(Keywords.s3OtherMisc)
         }
         return Keywords.s3Groups.first(hits).map { .group($0) }
