@@ -81,6 +81,26 @@ final class HostileInputTests: XCTestCase {
         XCTAssertTrue(report.warnings.contains { $0.code == "read.missing-rows" })
     }
 
+    /// A table whose cells are all empty is no table: its section is reported, and nothing is
+    /// placed, not even blanks (fifteen empty cells would fill section 四's fifteen columns).
+    func testAHeadingOverEmptyCellsIsAMissingTable() throws {
+        let lines = String(decoding: try seed("xiangyang-2021.txt"), as: UTF8.self).components(separatedBy: "\n")
+        let s2 = lines.firstIndex(of: "二、主动公开政府信息情况")!, s3 = lines.firstIndex(of: "三、收到和处理政府信息公开申请情况")!
+        let s4 = lines.firstIndex(of: "四、政府信息公开行政复议、行政诉讼情况")!, s5 = lines.firstIndex(of: "五、存在的主要问题及改进情况")!
+        let text = (lines[...s2] + ["|---|---|", "|||", ""] + lines[s3...s4] + Array(repeating: "\t", count: 15) + lines[s5...])
+            .joined(separator: "\n")
+        let r = try ReportReader.read(bytes: Array(text.utf8), file: "empty-tables.txt")
+        let missing = r.warnings.filter { $0.code == "read.missing-table" }
+        let heading4 = (s2 + 1) + 3 + (s4 - s3 + 1)      // lines up to and with section 四's heading
+        XCTAssertEqual(missing.map(\.line), [s2 + 1, heading4], "\(r.warnings)")
+        XCTAssertEqual(missing.map(\.message), ["section 二: heading present but no table", "section 四: heading present but no table"])
+        let f = Form.standard
+        for id in ["s2.license.decisions", "s4.review.total", "s4.suit_direct.total"] {
+            XCTAssertEqual(r.cells[f.field(named: id)!.index].kind, .absent, id)
+        }
+        XCTAssertEqual(r.cells[f.field(named: "s3.new.total")!.index].number?.integer, 0, "section 三 between them is read")
+    }
+
     func testHugeNumbersAndUnitsAreReportedNotStored() throws {
         var text = String(decoding: try seed("xiangyang-2021.txt"), as: UTF8.self)
         text = text.replacingOccurrences(of: "\t450\n", with: "\t99999999999999999999999\n")

@@ -287,24 +287,57 @@ enum Bytes {
     }
 }
 
-public enum CellSplitter {
-    /// The cells of the table lines `lines`, and the layout they were found in.
-    public static func tokens(_ lines: ArraySlice<SourceLine>) -> (tokens: [CellToken], layout: TableLayout) {
-        var tokens: [CellToken] = []
-        // Room for a cell per piece and a break per line, and for a space-aligned line as many
-        // cells as it could hold (one per four bytes), so that the array does not grow.
+/// What a table's cells go to, in reading order, as the splitter finds them: the reader of a
+/// section's table, or a list of tokens.
+protocol CellConsumer {
+    mutating func cell(_ cell: RawCell)
+    /// The end of a printed row (a tab row, a markdown row): the row may continue only if it
+    /// is still short of cells.
+    mutating func softBreak(line: Int)
+    /// A blank line or a `|||` span line: the current row is over if it has any cells.
+    mutating func hardBreak(line: Int)
+}
+
+/// The tokens of a table as a list.
+struct TokenList: CellConsumer {
+    var tokens: [CellToken] = []
+
+    /// Room for a cell per piece and a break per line of `lines`, and for a space-aligned line
+    /// as many cells as it could hold (one per four bytes), so that the list does not grow.
+    init(for lines: ArraySlice<SourceLine>) {
         tokens.reserveCapacity(lines.reduce(0) {
             $0 + Int($1.tabs) + Int($1.pipes) + 2 + ($1.tabs == 0 && $1.pipes == 0 ? $1.bytes.count / 4 : 0)
         })
+    }
+
+    mutating func cell(_ cell: RawCell) { tokens.append(.cell(cell)) }
+    mutating func softBreak(line: Int) { tokens.append(.softBreak(line: line)) }
+    mutating func hardBreak(line: Int) { tokens.append(.hardBreak(line: line)) }
+}
+
+public enum CellSplitter {
+    /// The cells of the table lines `lines`, and the layout they were found in.
+    public static func tokens(_ lines: ArraySlice<SourceLine>) -> (tokens: [CellToken], layout: TableLayout) {
+        var list = TokenList(for: lines)
+        let layout = split(lines, into: &list).layout
+        return (list.tokens, layout)
+    }
+
+    /// Gives the cells of the table lines `lines` to `consumer` as they are found, with no list
+    /// of them between (a reader takes each cell as it comes); returns the layout they were
+    /// found in, and whether any cell holds text.
+    static func split<Consumer: CellConsumer>(_ lines: ArraySlice<SourceLine>,
+                                              into consumer: inout Consumer) -> (layout: TableLayout, hasCells: Bool) {
         var votes = LayoutTally()       // a line for each layout it looks like
         var pieces: [TextBytes] = []     // one buffer for every space-aligned line
+        var hasCells = false
         for line in lines {
             if line.tabs > 0 {
                 let bytes = line.bytes
                 if Bytes.isBlank(bytes) {
                     // A tab with nothing after it is an empty cell in the one-cell-per-line layout.
                     let none = bytes[bytes.endIndex..<bytes.endIndex]
-                    for _ in 0..<line.tabs { tokens.append(.cell(RawCell(bytes: none, line: line.number))) }
+                    for _ in 0..<line.tabs { consumer.cell(RawCell(bytes: none, line: line.number)) }
                     continue
                 }
                 // Pieces between tabs; an empty first piece is the line's indent.
@@ -314,19 +347,24 @@ public enum CellSplitter {
                 if pieces == 1 {
                     votes.add(.tabCells)
                     let start = skipFirst ? firstTab + 1 : bytes.startIndex
-                    tokens.append(.cell(RawCell(bytes: Bytes.trim(bytes[start..<bytes.endIndex]), line: line.number)))
+                    let cell = Bytes.trim(bytes[start..<bytes.endIndex])
+                    if !cell.isEmpty { hasCells = true }
+                    consumer.cell(RawCell(bytes: cell, line: line.number))
                 } else {
                     votes.add(.tabRows)
-                    forEachPiece(bytes, on: 0x09, dropFirst: skipFirst, dropLast: false) {
-                        tokens.append(.cell(RawCell(bytes: Bytes.trim($0), line: line.number)))
+                    var cells = Pieces(bytes, on: 0x09, dropFirst: skipFirst, dropLast: false)
+                    while let piece = cells.next() {
+                        let cell = Bytes.trim(piece)
+                        if !cell.isEmpty { hasCells = true }
+                        consumer.cell(RawCell(bytes: cell, line: line.number))
                     }
-                    tokens.append(.softBreak(line: line.number))
+                    consumer.softBreak(line: line.number)
                 }
                 continue
             }
             let trimmed = Bytes.trim(line.bytes)
             if trimmed.isEmpty {
-                tokens.append(.hardBreak(line: line.number))
+                consumer.hardBreak(line: line.number)
                 continue
             }
             if line.pipes > 0 {
@@ -334,10 +372,10 @@ public enum CellSplitter {
                 if onlyPipes {
                     if trimmed.contains(0x2D) { continue }    // markdown separator |---|---|
                     if line.bytes.first.map(Bytes.isSpace) == true, trimmed.count == 1 {
-                        tokens.append(.cell(RawCell(bytes: trimmed[trimmed.startIndex..<trimmed.startIndex], line: line.number)))
+                        consumer.cell(RawCell(bytes: trimmed[trimmed.startIndex..<trimmed.startIndex], line: line.number))
                         votes.add(.pipeCells)
                     } else {
-                        tokens.append(.hardBreak(line: line.number))
+                        consumer.hardBreak(line: line.number)
                     }
                     continue
                 }
@@ -346,7 +384,9 @@ public enum CellSplitter {
                     // One cell and the pipe that closes it (` |` after each cell): the cell is
                     // what comes before the pipe, found without looking for it.
                     votes.add(.pipeCells)
-                    tokens.append(.cell(RawCell(bytes: Bytes.trim(trimmed.dropLast()), line: line.number)))
+                    let cell = Bytes.trim(trimmed.dropLast())
+                    if !cell.isEmpty { hasCells = true }
+                    consumer.cell(RawCell(bytes: cell, line: line.number))
                     continue
                 }
                 let firstPipe = trimmed.firstIndex(of: 0x7C)!
@@ -355,10 +395,13 @@ public enum CellSplitter {
                 let dropLast = trimmed.last == 0x7C && Bytes.isBlank(trimmed[(lastPipe + 1)...])
                 let pieces = Int(line.pipes) + 1 - (dropFirst ? 1 : 0) - (dropLast ? 1 : 0)
                 votes.add(markdown ? .markdown : .pipeCells)
-                forEachPiece(trimmed, on: 0x7C, dropFirst: dropFirst, dropLast: dropLast) {
-                    tokens.append(.cell(RawCell(bytes: Bytes.trim($0), line: line.number)))
+                var cells = Pieces(trimmed, on: 0x7C, dropFirst: dropFirst, dropLast: dropLast)
+                while let piece = cells.next() {
+                    let cell = Bytes.trim(piece)
+                    if !cell.isEmpty { hasCells = true }
+                    consumer.cell(RawCell(bytes: cell, line: line.number))
                 }
-                if pieces > 1 || markdown { tokens.append(.softBreak(line: line.number)) }
+                if pieces > 1 || markdown { consumer.softBreak(line: line.number) }
                 continue
             }
             // Space-aligned columns (pdftotext -layout): runs of two or more spaces separate
@@ -366,32 +409,47 @@ public enum CellSplitter {
             splitOnSpaceRuns(trimmed, into: &pieces)
             if pieces.count > 1 {
                 votes.add(.spaceAligned)
-                for p in pieces { tokens.append(.cell(RawCell(bytes: p, line: line.number))) }
-                tokens.append(.softBreak(line: line.number))
+                hasCells = true         // a piece of a trimmed line is never empty
+                for p in pieces { consumer.cell(RawCell(bytes: p, line: line.number)) }
+                consumer.softBreak(line: line.number)
             } else {
                 votes.add(.lines)
-                tokens.append(.cell(RawCell(bytes: trimmed, line: line.number)))
+                hasCells = true
+                consumer.cell(RawCell(bytes: trimmed, line: line.number))
             }
         }
-        return (tokens, votes.leading)
+        return (votes.leading, hasCells)
     }
 
-    /// Calls `body` with each piece of `s` between separators, without the first or last
-    /// piece when asked.
-    @inline(__always)
-    static func forEachPiece(_ s: TextBytes, on sep: UInt8, dropFirst: Bool, dropLast: Bool, _ body: (TextBytes) -> Void) {
-        var start = s.startIndex
-        var first = true
-        var i = s.startIndex
-        while i < s.endIndex {
-            if s[i] == sep {
-                if !(first && dropFirst) { body(s[start..<i]) }
-                first = false
-                start = i + 1
-            }
-            i += 1
+    /// The pieces of a line between separators, without the first or last piece when asked.
+    /// An iterator rather than a function taking a closure: the splitter hands each piece on
+    /// to its consumer, and a closure that reaches the consumer costs an access check a cell.
+    struct Pieces {
+        private let s: TextBytes, separator: UInt8, dropFirst: Bool, dropLast: Bool
+        private var start: Int, i: Int
+        private var first = true, done = false
+
+        init(_ s: TextBytes, on separator: UInt8, dropFirst: Bool, dropLast: Bool) {
+            (self.s, self.separator, self.dropFirst, self.dropLast) = (s, separator, dropFirst, dropLast)
+            (start, i) = (s.startIndex, s.startIndex)
         }
-        if !dropLast || first { body(s[start..<s.endIndex]) }
+
+        @inline(__always)
+        mutating func next() -> TextBytes? {
+            while i < s.endIndex {
+                defer { i += 1 }
+                if s[i] == separator {
+                    let piece = s[start..<i]
+                    let skip = first && dropFirst
+                    first = false
+                    start = i + 1
+                    if !skip { return piece }
+                }
+            }
+            if done { return nil }
+            done = true
+            return !dropLast || first ? s[start..<s.endIndex] : nil
+        }
     }
 
     /// Splits on runs of ≥2 spaces (or ideographic spaces), and on single spaces that stand

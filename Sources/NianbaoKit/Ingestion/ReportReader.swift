@@ -48,18 +48,17 @@ public enum ReportReader {
             let body = lines[(h.index + 1)..<end]
             switch h.section {
             case 2, 3, 4:
-                let (tokens, layout) = CellSplitter.tokens(body)
-                let hasCells = tokens.contains { if case .cell(let c) = $0 { return !c.bytes.isEmpty }; return false }
-                if !hasCells {
+                let table: (layout: TableLayout, hasCells: Bool)
+                switch h.section {
+                case 2: table = Section2Reader.read(body, into: &sink)
+                case 3: table = Section3Reader.read(body, into: &sink)
+                default: table = Section4Reader.read(body, into: &sink)
+                }
+                if !table.hasCells {
                     sink.warn(.missingTable, lines[h.index].number, "section \(numeral(h.section)): heading present but no table")
                     continue
                 }
-                layouts.add(layout, body.count)
-                switch h.section {
-                case 2: Section2Reader.read(tokens, into: &sink)
-                case 3: Section3Reader.read(tokens, into: &sink)
-                default: Section4Reader.read(tokens, into: &sink)
-                }
+                layouts.add(table.layout, body.count)
             case 6:
                 if !mentionsFee { mentionsFee = body.contains { Bytes.contains($0.bytes, xinxiChulifei) } }
                 scanNarrative(body, period: &period, stated: &stated)

@@ -258,12 +258,37 @@ enum TableText {
     }
 }
 
+// MARK: - Tables from cells
+
+/// The reader of one section's table: it takes the cells as the splitter finds them, and
+/// finishes the table after the last.
+protocol TableSectionReader: CellConsumer {
+    var sink: ReadingSink { get set }
+    init(sink: ReadingSink)
+    /// The table is over: place what is pending, report what is missing.
+    mutating func finish()
+}
+
+extension TableSectionReader {
+    /// Reads the table in the lines of a section into `sink`; returns the layout it was found
+    /// in, and whether it had any cell with text. A table without one is not read: its cells
+    /// were all empty, and a reader given only empty cells has placed nothing.
+    static func read(_ lines: ArraySlice<SourceLine>, into sink: inout ReadingSink) -> (layout: TableLayout, hasCells: Bool) {
+        // The sink moves into the reader and back: a copy would share its arrays, and the
+        // reader's first write would then copy them whole.
+        var reader = Self(sink: consume sink)
+        let table = CellSplitter.split(lines, into: &reader)
+        if table.hasCells { reader.finish() }
+        sink = reader.sink
+        return table
+    }
+}
+
 // MARK: - Rows from cells
 
 /// What the section-2 and section-3 readers share: value cells belong to the open row, a
 /// text cell is the reader's to interpret, and row breaks end a row by the same rules.
-protocol RowReader {
-    var sink: ReadingSink { get set }
+protocol RowReader: TableSectionReader {
     /// Whether a row (known or not) is collecting values.
     var rowIsOpen: Bool { get }
     /// How many cells a complete row has, or nil when not yet known.
@@ -275,26 +300,23 @@ protocol RowReader {
 }
 
 extension RowReader {
-    /// Feeds every token to the reader, then closes the last row.
-    mutating func walk(_ tokens: [CellToken]) {
-        for token in tokens {
-            switch token {
-            case .cell(let cell):
-                let value = CellClassifier.classify(cell.bytes)
-                guard value.isValue else { text(cell); continue }
-                if rowIsOpen {
-                    values.append(PendingValue(cell: cell, value: value))
-                } else if case .number = value {
-                    sink.warn(.strayNumber, cell.line, "section \(sectionNumeral): number \(cell.text) outside any row")
-                }
-            case .softBreak:
-                // A printed row ended; it goes on only if it is still short of cells.
-                if rowIsOpen, let width = rowWidth, values.count >= width { flush() }
-            case .hardBreak:
-                if rowIsOpen, !values.isEmpty { flush() }
-            }
+    mutating func cell(_ cell: RawCell) {
+        let value = CellClassifier.classify(cell.bytes)
+        guard value.isValue else { text(cell); return }
+        if rowIsOpen {
+            values.append(PendingValue(cell: cell, value: value))
+        } else if case .number = value {
+            sink.warn(.strayNumber, cell.line, "section \(sectionNumeral): number \(cell.text) outside any row")
         }
-        flush()
+    }
+
+    mutating func softBreak(line: Int) {
+        // A printed row ended; it goes on only if it is still short of cells.
+        if rowIsOpen, let width = rowWidth, values.count >= width { flush() }
+    }
+
+    mutating func hardBreak(line: Int) {
+        if rowIsOpen, !values.isEmpty { flush() }
     }
 
     /// Empties the row's values, keeping their room. Many flushes find none (each header cell
@@ -334,20 +356,12 @@ struct Section3Reader: RowReader {
         values.reserveCapacity(8)     // a row's seven values, without growing from one
     }
 
-    static func read(_ tokens: [CellToken], into sink: inout ReadingSink) {
-        // The sink moves into the reader and back: a copy would share its arrays, and the
-        // reader's first write would then copy them whole.
-        var reader = Section3Reader(sink: consume sink)
-        reader.run(tokens)
-        sink = reader.sink
-    }
-
     var rowIsOpen: Bool { target != nil }
     var rowWidth: Int? { Keywords.s3Width }
     var sectionNumeral: String { "三" }
 
-    private mutating func run(_ tokens: [CellToken]) {
-        walk(tokens)
+    mutating func finish() {
+        flush()
         let version: FormVersion? = sawOtherSubRows ? .v2021 : (sawOtherPrinted ? .v2019 : nil)
         if let version { sink.evidence.section3 = version }
         reportMissingRows(version: version)
@@ -593,13 +607,7 @@ struct Section2Reader: RowReader {
     private var votes2019 = 0, votes2021 = 0
     private let labels = LabelMatcher.current
 
-    static func read(_ tokens: [CellToken], into sink: inout ReadingSink) {
-        var reader = Section2Reader(sink: consume sink)   // moved, as in section 三
-        reader.run(tokens)
-        sink = reader.sink
-    }
-
-    private init(sink: ReadingSink) {
+    init(sink: ReadingSink) {
         self.sink = sink
         values.reserveCapacity(8)
         columns.reserveCapacity(8)
@@ -613,8 +621,8 @@ struct Section2Reader: RowReader {
         handleText(cell, labels.match(cell.bytes))
     }
 
-    private mutating func run(_ tokens: [CellToken]) {
-        walk(tokens)
+    mutating func finish() {
+        flush()
         if votes2019 + votes2021 > 0 { sink.evidence.section2 = votes2019 > votes2021 ? .v2019 : .v2021 }
         if votes2019 > 0 && votes2021 > 0 {
             sink.warn(.mixedFormat, nil, "section 二: columns of both the 2019 and the 2021 format")
@@ -729,34 +737,45 @@ struct Section2Reader: RowReader {
 /// Reads 政府信息公开行政复议、行政诉讼情况: normally one row of 15 numbers under a two-level
 /// header; some reports print three rows instead, one per group (行政复议, 未经复议直接起诉,
 /// 复议后起诉), each with its five results.
-enum Section4Reader {
+struct Section4Reader: TableSectionReader {
     /// A text cell and the values after it: `values[start..<end]` of the table's values, and
     /// the group the cell names (if any). The values are one array for the whole table, so
     /// that a header of twenty cells does not grow twenty arrays.
     struct Segment { var group: Int?; var line: Int; var start: Int; var end: Int }
 
-    static func read(_ tokens: [CellToken], into sink: inout ReadingSink) {
-        var all: [PendingValue] = []
+    var sink: ReadingSink
+    private var all: [PendingValue] = []
+    private var segments = [Segment(group: nil, line: 0, start: 0, end: 0)]
+    private let labels = LabelMatcher.current
+    private var sawHeader = false
+    private var lastLabelLine = 0
+
+    init(sink: ReadingSink) {
+        self.sink = sink
         all.reserveCapacity(32)
-        var segments = [Segment(group: nil, line: 0, start: 0, end: 0)]
         segments.reserveCapacity(24)
-        let labels = LabelMatcher.current
-        var sawHeader = false
-        var lastLabelLine = 0
-        for token in tokens {
-            guard case .cell(let cell) = token else { continue }
-            let value = CellClassifier.classify(cell.bytes)
-            if value.isValue {
-                all.append(PendingValue(cell: cell, value: value))
-                segments[segments.count - 1].end = all.count
-                continue
-            }
-            let hits = labels.match(cell.bytes)
-            if hits.intersects(Keywords.s4Labels) { sawHeader = true; lastLabelLine = cell.line }
-            // The last group named wins: 行政诉讼 · 未经复议直接起诉 is suit_direct.
-            let group = Keywords.s4Groups.last(hits)
-            segments.append(Segment(group: group, line: cell.line, start: all.count, end: all.count))
+    }
+
+    mutating func cell(_ cell: RawCell) {
+        let value = CellClassifier.classify(cell.bytes)
+        if value.isValue {
+            all.append(PendingValue(cell: cell, value: value))
+            segments[segments.count - 1].end = all.count
+            return
         }
+        let hits = labels.match(cell.bytes)
+        if hits.intersects(Keywords.s4Labels) { sawHeader = true; lastLabelLine = cell.line }
+        // The last group named wins: 行政诉讼 · 未经复议直接起诉 is suit_direct.
+        let group = Keywords.s4Groups.last(hits)
+        segments.append(Segment(group: group, line: cell.line, start: all.count, end: all.count))
+    }
+
+    /// The table's rows are told by their labels, not by where lines break.
+    mutating func softBreak(line: Int) {}
+    mutating func hardBreak(line: Int) {}
+
+    mutating func finish() {
+        let (all, segments) = (self.all, self.segments)
         func values(_ segment: Segment) -> ArraySlice<PendingValue> { all[segment.start..<segment.end] }
         let width = Keywords.s4Width
         let expected = Keywords.s4GroupCount * width
