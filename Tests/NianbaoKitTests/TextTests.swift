@@ -49,6 +49,11 @@ final class TextTests: XCTestCase {
         XCTAssertEqual(LabelFolding.fold("(一) 予以公开"), LabelFolding.fold("（一）予以公开"))
         XCTAssertEqual(LabelFolding.fold("本年新收政府資訊公開申請(qǐng)數量"), "本年新收政府信息公开申请数量")
         XCTAssertEqual(LabelFolding.fold("规范性檔案"), "规范性文件")
+        // Every occurrence, one word after another: 申请书 → 申请 leaves a 书 that stays.
+        for (label, folded) in [("资讯资讯檔案档", "信息信息文件档"), ("申请书书", "申请书"), ("資訊申請書", "信息申请")] {
+            XCTAssertEqual(LabelFolding.fold(label), folded, label)
+            XCTAssertEqual(String(decoding: LabelFolding.foldBytes(Array(label.utf8)[...]), as: UTF8.self), folded, label)
+        }
     }
 
     /// The per-thread memo gives what folding and scanning give: for labels it has seen, and

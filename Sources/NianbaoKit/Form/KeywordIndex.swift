@@ -349,6 +349,9 @@ extension LabelFolding {
 
     static let simplifiedTable = SimplifiedTable()
 
+    /// The last character of each word of `LabelFolding.vocabulary`, simplified.
+    static let vocabularyEnds: [UInt32] = LabelFolding.vocabulary.map { $0.0.unicodeScalars.last!.value }
+
     /// `fold` straight from UTF-8 bytes, for the reader's hot path; the same result.
     public static func foldBytes(_ s: ArraySlice<UInt8>) -> [UInt8] {
         let label = FoldedLabel()
@@ -391,11 +394,12 @@ extension LabelFolding {
             // Chinese characters first: they are nearly all of a label.
             if let k = HanBitmap.offset(scalar) {
                 let simple = simplified.simplified(k)
+                // Taiwan wording (資訊, 檔案, 申请书), in either script, is rare: the careful
+                // path replaces it. Each word ends in a character looked for here.
+                if vocabularyEnds.contains(simple == 0 ? scalar : simple) { return nil }
                 if simple == 0 {
                     out[n] = b; out[n + 1] = b1; out[n + 2] = b2
                 } else {
-                    // Taiwan wording (資訊, 檔案) is rare; let the careful path handle it.
-                    if simple == 0x8BAF || simple == 0x6863 { return nil }
                     out[n] = UInt8(0xE0 | (simple >> 12))
                     out[n + 1] = UInt8(0x80 | ((simple >> 6) & 0x3F))
                     out[n + 2] = UInt8(0x80 | (simple & 0x3F))

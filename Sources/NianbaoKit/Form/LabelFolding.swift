@@ -37,12 +37,36 @@ public enum LabelFolding {
             }
         }
         scalars = removePinyin(scalars)
-        var out = String(String.UnicodeScalarView(scalars))
-        for (taiwan, mainland) in vocabulary where out.contains(taiwan) {
-            out = out.replacing(taiwan, with: mainland)
-        }
-        return out
+        scalars = replaceVocabulary(scalars)
+        return String(String.UnicodeScalarView(scalars))
     }
+
+    /// Replaces Taiwan wording by the mainland words, one word after another, scalar by scalar
+    /// like the rest of folding (a search through the string's characters cost more than all
+    /// the rest of a fold).
+    private static func replaceVocabulary(_ s: [Unicode.Scalar]) -> [Unicode.Scalar] {
+        var s = s
+        for (taiwan, mainland) in vocabularyScalars {
+            guard let first = taiwan.first, s.contains(first) else { continue }
+            var out: [Unicode.Scalar] = []
+            out.reserveCapacity(s.count)
+            var i = 0
+            while i < s.count {
+                if s[i] == first, s[i...].starts(with: taiwan) {
+                    out += mainland
+                    i += taiwan.count
+                } else {
+                    out.append(s[i])
+                    i += 1
+                }
+            }
+            s = out
+        }
+        return s
+    }
+
+    private static let vocabularyScalars: [([Unicode.Scalar], [Unicode.Scalar])] =
+        vocabulary.map { (Array($0.0.unicodeScalars), Array($0.1.unicodeScalars)) }
 
     /// Drops `[bookmark: …]` and similar bracketed Word artefacts.
     private static func removeMarkup(_ s: [Unicode.Scalar]) -> [Unicode.Scalar] {
