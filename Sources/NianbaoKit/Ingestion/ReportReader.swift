@@ -202,6 +202,10 @@ public enum ReportReader {
             // Most table lines are shorter than any heading before they are even trimmed (a
             // tab-led cell line's trim is the slow one).
             guard line.bytes.count >= 6 else { continue }
+            // A cell of a pipe or tab-led table is a heading only when it starts with a numeral
+            // (below); most do not, which is told from the front without trimming the line.
+            if line.pipes > 0 || line.bytes.first == 0x09,
+               !startsWithNumeralBytes(line.bytes[Bytes.endOfLeadingSpaces(line.bytes)...]) { continue }
             let trimmed = Bytes.trim(line.bytes)
             guard trimmed.count >= 6, trimmed.count <= 150 else { continue }
             // A table cell is a heading only when it starts with a numeral (一、 … 六、).
