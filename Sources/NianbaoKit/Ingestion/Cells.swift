@@ -35,15 +35,6 @@ public struct RawCell {
     public var text: String { String(decoding: bytes, as: UTF8.self) }
 }
 
-public enum CellToken {
-    case cell(RawCell)
-    /// The end of a printed row (a tab row, a markdown row): the row may continue only if it
-    /// is still short of cells.
-    case softBreak(line: Int)
-    /// A blank line or a `|||` span line: the current row is over if it has any cells.
-    case hardBreak(line: Int)
-}
-
 /// How a report's tables were flattened into text.
 public enum TableLayout: String, Sendable, CaseIterable {
     case tabCells = "tab-cells", pipeCells = "pipe-cells", tabRows = "tab-rows"
@@ -288,7 +279,7 @@ enum Bytes {
 }
 
 /// What a table's cells go to, in reading order, as the splitter finds them: the reader of a
-/// section's table, or a list of tokens.
+/// section's table.
 protocol CellConsumer {
     mutating func cell(_ cell: RawCell)
     /// The end of a printed row (a tab row, a markdown row): the row may continue only if it
@@ -298,31 +289,7 @@ protocol CellConsumer {
     mutating func hardBreak(line: Int)
 }
 
-/// The tokens of a table as a list.
-struct TokenList: CellConsumer {
-    var tokens: [CellToken] = []
-
-    /// Room for a cell per piece and a break per line of `lines`, and for a space-aligned line
-    /// as many cells as it could hold (one per four bytes), so that the list does not grow.
-    init(for lines: ArraySlice<SourceLine>) {
-        tokens.reserveCapacity(lines.reduce(0) {
-            $0 + Int($1.tabs) + Int($1.pipes) + 2 + ($1.tabs == 0 && $1.pipes == 0 ? $1.bytes.count / 4 : 0)
-        })
-    }
-
-    mutating func cell(_ cell: RawCell) { tokens.append(.cell(cell)) }
-    mutating func softBreak(line: Int) { tokens.append(.softBreak(line: line)) }
-    mutating func hardBreak(line: Int) { tokens.append(.hardBreak(line: line)) }
-}
-
 public enum CellSplitter {
-    /// The cells of the table lines `lines`, and the layout they were found in.
-    public static func tokens(_ lines: ArraySlice<SourceLine>) -> (tokens: [CellToken], layout: TableLayout) {
-        var list = TokenList(for: lines)
-        let layout = split(lines, into: &list).layout
-        return (list.tokens, layout)
-    }
-
     /// Gives the cells of the table lines `lines` to `consumer` as they are found, with no list
     /// of them between (a reader takes each cell as it comes); returns the layout they were
     /// found in, and whether any cell holds text.

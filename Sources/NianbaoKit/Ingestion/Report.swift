@@ -129,17 +129,6 @@ public struct FieldCells: Sendable, Equatable {
         var kind: CellKind = .absent
         var decimals: UInt8 = 0
 
-        init() {}
-
-        init(integer: Int64, double: Double, line: Int32, kind: CellKind, decimals: UInt8) {
-            self.integer = integer; self.double = double; self.line = line; self.kind = kind; self.decimals = decimals
-        }
-
-        /// A plain whole number printed on `line`.
-        init(integer: Int64, line: Int) {
-            self.init(integer: integer, double: Double(integer), line: Int32(clamping: line), kind: .number, decimals: 0)
-        }
-
         /// Bit for bit, so that two readings without a value (NaN) are equal.
         static func == (a: Slot, b: Slot) -> Bool {
             a.integer == b.integer && a.double.bitPattern == b.double.bitPattern && a.line == b.line
@@ -196,6 +185,13 @@ public struct FieldCells: Sendable, Equatable {
 
     public static func == (a: FieldCells, b: FieldCells) -> Bool {
         a.slots == b.slots && a.units == b.units && a.printed == b.printed
+    }
+}
+
+extension FieldCells.Slot {
+    /// A plain whole number printed on `line`.
+    init(integer: Int64, line: Int) {
+        self.init(integer: integer, double: Double(integer), line: Int32(clamping: line), kind: .number, decimals: 0)
     }
 }
 

@@ -202,15 +202,15 @@ public enum ReportReader {
             // Most table lines are shorter than any heading before they are even trimmed (a
             // tab-led cell line's trim is the slow one).
             guard line.bytes.count >= 6 else { continue }
-            // A cell of a pipe or tab-led table is a heading only when it starts with a numeral
-            // (below); most do not, which is told from the front without trimming the line.
-            if line.pipes > 0 || line.bytes.first == 0x09,
-               !startsWithNumeralBytes(line.bytes[Bytes.endOfLeadingSpaces(line.bytes)...]) { continue }
+            // A table cell is a heading only when it starts with a numeral (一、 … 六、). A line of
+            // a pipe or tab-led table is a table's for certain, and most such lines are cells:
+            // they are told from their front, before they are trimmed.
+            let tableLine = line.pipes > 0 || line.bytes.first == 0x09
+            if tableLine && !startsWithNumeralBytes(line.bytes[Bytes.endOfLeadingSpaces(line.bytes)...]) { continue }
             let trimmed = Bytes.trim(line.bytes)
             guard trimmed.count >= 6, trimmed.count <= 150 else { continue }
-            // A table cell is a heading only when it starts with a numeral (一、 … 六、).
-            let inTable = line.pipes > 0 || (line.tabs > 0 && (line.bytes.first == 0x09 || Bytes.contains(trimmed, 0x09)))
-            if inTable && !startsWithNumeralBytes(trimmed) { continue }
+            // Cells between tabs are a table's too.
+            if !tableLine && line.tabs > 0 && Bytes.contains(trimmed, 0x09) && !startsWithNumeralBytes(trimmed) { continue }
             if trimmed.first! < 0x80 && trimmed.first! != 0x28 && trimmed.first! != 0x5B { continue }
             // Most short lines lack a character of every heading still to come: not folded.
             if !sections.mayName(after: current, sections.characters.present(in: trimmed)) { continue }
