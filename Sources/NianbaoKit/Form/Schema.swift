@@ -306,7 +306,10 @@ public struct Form: Sendable {
         for g in s3Groups where g.id != "outcomes" {
             let children = s3Rows.filter { $0.group == g.label }.map(\.id)
             for c in s3Columns {
-                let from = children.map { child in fields.first { $0.id == "s3.\(child).\(c.id)" }!.index }
+                let from = children.map { child in
+                    let id = "s3.\(child).\(c.id)"      // made once, not once per field compared
+                    return fields.firstIndex { $0.id == id }!
+                }
                 add(3, g, c, both, derivedFrom: from, printedIn: g.id == "other" ? only2019 : [])
             }
         }
