@@ -40,6 +40,9 @@ struct NianbaoCommand: ParsableCommand {
     @Flag(help: "Refuse commands that write files, and loading or running paths not named on the command line.")
     var safe = false
 
+    @Flag(name: .customLong("no-cache"), help: "Read every report file, neither taking reports from the cache of reports already read nor writing to it.")
+    var noCache = false
+
     @Flag(name: .customLong("no-color"), help: "No colour (also when NO_COLOR is set or output is not a terminal).")
     var noColor = false
 
@@ -110,6 +113,10 @@ func runMain() -> Int32 {
     var paths = options.paths
     if paths.isEmpty && !batch, let sample = sampleCorpus() { paths = [sample] }
     if options.safe { session.safePaths = paths + options.scripts.filter { $0 != "-" } }
+    // The cache reads and writes beyond the paths named: not in safe mode.
+    if !options.noCache && !options.safe, let dir = ReportCache.standardDirectory(environment: env) {
+        session.cache = ReportCache(directory: dir)
+    }
 
     let bar = ProgressBar()
     if TerminalInfo.stderrIsTerminal {
@@ -119,11 +126,13 @@ func runMain() -> Int32 {
     }
     if !paths.isEmpty {
         bar.reset()
-        let summary = Loader.load(paths, into: session.corpus, cancel: interruptFlag, progress: session.progress)
+        let summary = Loader.load(paths, into: session.corpus, cancel: interruptFlag, cache: session.cache, progress: session.progress)
         bar.finish()
         for f in summary.failures { output.err("warning: \(TerminalSafe.escape(f.file)): \(TerminalSafe.escape(f.message))") }
+        if let problem = summary.cacheProblem { output.err("warning: cache: \(TerminalSafe.escape(problem))") }
         if !batch && TerminalInfo.stdinIsTerminal {
-            output.out("loaded \(summary.reports) reports (\(summary.warnings) warnings) from \(paths.joined(separator: " ")) in \(Renderer.formatNumber((summary.seconds * 1000).rounded() / 1000)) s")
+            output.out("loaded \(summary.reports) reports (\(summary.warnings) warnings) from \(paths.joined(separator: " ")) in \(Renderer.formatNumber((summary.seconds * 1000).rounded() / 1000)) s"
+                       + (summary.fromCache > 0 ? " (\(summary.fromCache) from the cache)" : ""))
         }
         if summary.cancelled { interruptFlag.clear() }
     }

@@ -49,6 +49,9 @@ final class Slots<Element>: @unchecked Sendable {
 
     func set(_ i: Int, _ value: Element) { buffer[i] = value }
 
+    /// The value at `i`, copied.
+    func peek(_ i: Int) -> Element { buffer[i] }
+
     /// The value at `i`, moved out (the slot is left empty): no copy.
     func take(_ i: Int) -> Element {
         let value = (buffer + i).move()
@@ -77,7 +80,7 @@ final class ResultSlots: Sendable {
     /// them rather than leaving that to the one appending the batch. Each result goes into its
     /// slot as soon as it is parsed, with no list of a run's results in between. A failed
     /// file's row is left unwritten.
-    func parse(_ files: ArraySlice<String>, from first: Int) {
+    func parse(_ files: ArraySlice<String>, from first: Int, cache: LoadCache?) {
         var run: [FieldCells] = []
         run.reserveCapacity(files.count)
         var runStart = first
@@ -86,7 +89,7 @@ final class ResultSlots: Sendable {
             run.removeAll(keepingCapacity: true)
         }
         for (k, path) in files.enumerated() {
-            switch Loader.parse(path) {
+            switch Loader.parse(path, index: files.startIndex + k, cache: cache) {
             case .success(var report):
                 run.append(report.cells)
                 report.cells = FieldCells(count: 0)
@@ -110,6 +113,10 @@ public struct LoadSummary: Sendable {
     public var alreadyLoaded = 0
     public var cancelled = false
     public var seconds = 0.0
+    /// Reports taken from the cache rather than read.
+    public var fromCache = 0
+    /// Why the cache could not be written, if it could not.
+    public var cacheProblem: String?
 }
 
 public enum Loader {
@@ -228,10 +235,15 @@ public enum Loader {
 
     /// Reads a whole file into memory.
     public static func readFile(_ path: String) throws(LoadError) -> [UInt8] {
+        var st = stat()
+        return try readFile(path, stat: &st)
+    }
+
+    /// Reads a whole file into memory, and what `fstat` says of it in `st`.
+    static func readFile(_ path: String, stat st: inout stat) throws(LoadError) -> [UInt8] {
         let fd = open(path, O_RDONLY)
         guard fd >= 0 else { throw LoadError(message: String(cString: strerror(errno))) }
         defer { close(fd) }
-        var st = stat()
         guard fstat(fd, &st) == 0 else { throw LoadError(message: String(cString: strerror(errno))) }
         if (st.st_mode & S_IFMT) == S_IFDIR { throw LoadError(message: "is a folder") }
         // Room for one byte more than the size: a short read then means the end, without
@@ -267,21 +279,33 @@ public enum Loader {
 
     /// Parses one file into a report, or the reason it could not be read.
     public static func parse(_ path: String) -> Result<Report, LoadFailure> {
+        parse(path, index: 0, cache: nil)
+    }
+
+    /// Parses file `index` of a load, `path`: from the cache when it has the file as it is.
+    static func parse(_ path: String, index: Int, cache: LoadCache?) -> Result<Report, LoadFailure> {
+        if let report = cache?.report(index) { return .success(report) }
         do {
-            let bytes = try readFile(path)
+            var st = stat()
+            let bytes = try readFile(path, stat: &st)
             do {
-                return .success(try ReportReader.read(bytes: bytes, file: path))
+                let report = try ReportReader.read(bytes: bytes, file: path)
+                cache?.record(index, identity: FileIdentity(st), report: report)
+                return .success(report)
             } catch {
+                cache?.failed(index)
                 return .failure(LoadFailure(file: path, message: error.description))
             }
         } catch {
+            cache?.failed(index)
             return .failure(LoadFailure(file: path, message: error.message))
         }
     }
 
     /// Loads `paths` into `corpus`. `progress` is called after each batch with (done, total).
+    /// With a `cache`, unchanged files are taken from it, and what was read is written to it.
     public static func load(_ paths: [String], into corpus: Corpus, cancel: CancellationFlag? = nil,
-                            progress: ((Int, Int) -> Void)? = nil) -> LoadSummary {
+                            cache: ReportCache? = nil, progress: ((Int, Int) -> Void)? = nil) -> LoadSummary {
         let start = Clock.now()
         var summary = LoadSummary()
         let (all, failures) = expand(paths)
@@ -289,6 +313,7 @@ public enum Loader {
         let files = corpus.count == 0 ? all : all.filter { !corpus.contains(file: $0) }
         summary.alreadyLoaded = all.count - files.count
         corpus.reserve(files.count)
+        let loadCache = cache.map { LoadCache($0, files: files) }
         // Batches are parsed on all cores while the batch before is appended to the columns,
         // so the one-thread append does not leave the cores idle.
         let batchSize = 512, runLength = 8
@@ -322,7 +347,7 @@ public enum Loader {
         var next = 0
         while next < files.count || parsed != nil {
             if cancel?.isSet == true { summary.cancelled = true; break }
-            let batch = Array(files[next..<min(next + batchSize, files.count)])
+            let batch = files[next..<min(next + batchSize, files.count)]
             next += batch.count
             // Batch k - 2, whose columns these were, has been appended.
             let slots = ResultSlots(count: batch.count, columns: columns[batchNumber % 2])
@@ -335,8 +360,8 @@ public enum Loader {
                     let runs = (batch.count + runLength - 1) / runLength
                     DispatchQueue.concurrentPerform(iterations: runs) { r in
                         if cancel?.isSet == true { return }
-                        let first = r * runLength
-                        slots.parse(batch[first..<min(first + runLength, batch.count)], from: first)
+                        let first = batch.startIndex + r * runLength
+                        slots.parse(batch[first..<min(first + runLength, batch.endIndex)], from: first - batch.startIndex, cache: loadCache)
                     }
                 }
             }
@@ -348,6 +373,10 @@ public enum Loader {
                 summary.cancelled = true
                 break
             }
+        }
+        if let loadCache {
+            summary.fromCache = loadCache.hits
+            summary.cacheProblem = loadCache.writeProblem
         }
         summary.seconds = Clock.now() - start
         return summary

@@ -70,7 +70,7 @@ public enum ReadFinding: String, CaseIterable, Sendable {
     }
 }
 
-public struct Report: Sendable {
+public struct Report: Sendable, Equatable {
     public var file: String
     public var org: String?
     public var year: Int?
@@ -138,11 +138,18 @@ public struct FieldCells: Sendable, Equatable {
 
     private(set) var slots: [Slot]
     /// The rare extras, by field index: units printed in cells, text kept verbatim.
-    private var units: [Int: CellUnit] = [:]
-    private var printed: [Int: String] = [:]
+    private(set) var units: [Int: CellUnit] = [:]
+    private(set) var printed: [Int: String] = [:]
 
     public init(count: Int) {
         slots = Array(repeating: Slot(), count: count)
+    }
+
+    /// Readings as stored, for the report cache.
+    init(slots: [Slot], units: [Int: CellUnit], printed: [Int: String]) {
+        self.slots = slots
+        self.units = units
+        self.printed = printed
     }
 
     public var count: Int { slots.count }

@@ -17,16 +17,28 @@ public enum ExportFormat: String, CaseIterable, Sendable {
 public enum AtomicFile {
     /// Writes `text` to `path` through a temporary file and a rename.
     public static func write(_ text: String, to path: String, span: SourceSpan? = nil) throws(Diagnostic) {
+        var bytes = Array(text.utf8)
+        if !bytes.isEmpty && bytes.last != 0x0A { bytes.append(0x0A) }
+        switch write(bytes, to: path, sync: true) {
+        case nil: return
+        case .create(let e)?: throw Diagnostic("cannot write '\(path)': \(String(cString: strerror(e)))", at: span)
+        case .write(let e)?: throw Diagnostic("cannot write '\(path)': \(String(cString: strerror(e))); nothing was written", at: span)
+        }
+    }
+
+    enum Failure: Error { case create(Int32), write(Int32) }
+
+    /// Writes `bytes` to `path` through a temporary file beside it and a rename, flushed to
+    /// disk first when `sync`; on failure the temporary file is removed and `path` untouched.
+    static func write(_ bytes: [UInt8], to path: String, sync: Bool) -> Failure? {
         let dir: String
         if let slash = path.lastIndex(of: "/") { dir = String(path[..<slash]).isEmpty ? "/" : String(path[..<slash]) } else { dir = "." }
         let base = path.split(separator: "/").last.map(String.init) ?? path
         var template = Array("\(dir)/.\(base).tmp-XXXXXX".utf8CString)
         let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
-        guard fd >= 0 else { throw Diagnostic("cannot write '\(path)': \(String(cString: strerror(errno)))", at: span) }
+        guard fd >= 0 else { return .create(errno) }
         let tmp = String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
         var failure: Int32 = 0
-        var bytes = Array(text.utf8)
-        if !bytes.isEmpty && bytes.last != 0x0A { bytes.append(0x0A) }
         bytes.withUnsafeBytes { buf in
             var done = 0
             while done < buf.count {
@@ -35,14 +47,15 @@ public enum AtomicFile {
                 done += n
             }
         }
-        if failure == 0 && fsync(fd) != 0 { failure = errno }
+        if failure == 0 && sync && fsync(fd) != 0 { failure = errno }
         fchmod(fd, 0o644)
         if close(fd) != 0 && failure == 0 { failure = errno }
         if failure == 0 && rename(tmp, path) != 0 { failure = errno }
         if failure != 0 {
             unlink(tmp)
-            throw Diagnostic("cannot write '\(path)': \(String(cString: strerror(failure))); nothing was written", at: span)
+            return .write(failure)
         }
+        return nil
     }
 }
 

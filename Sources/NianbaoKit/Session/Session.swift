@@ -50,6 +50,8 @@ public final class Session {
     public var settings = Settings()
     /// Paths named on the command line; in safe mode nothing else may be read.
     public var safePaths: [String]?
+    /// Reports already read, kept on disk between loads (none: every file is read).
+    public var cache: ReportCache?
     /// Called while loading, with (done, total); the shell draws a progress bar.
     public var progress: ((Int, Int) -> Void)?
     /// Called before and after each load, so a progress bar can start and clear itself.
@@ -196,17 +198,19 @@ public final class Session {
     @discardableResult
     public func load(_ paths: [String]) -> LoadSummary {
         loadStarted?()
-        let summary = Loader.load(paths, into: corpus, cancel: cancel, progress: progress)
+        let summary = Loader.load(paths, into: corpus, cancel: cancel, cache: cache, progress: progress)
         loadFinished?()
         if summary.reports > 0 { corpusChanged() }
         for f in summary.failures {
             output.err("warning: \(TerminalSafe.escape(f.file)): \(TerminalSafe.escape(f.message))")
         }
+        if let problem = summary.cacheProblem { output.err("warning: cache: \(TerminalSafe.escape(problem))") }
         var line = "loaded \(summary.reports) report\(summary.reports == 1 ? "" : "s")"
         line += ", \(summary.warnings) warning\(summary.warnings == 1 ? "" : "s")"
         if !summary.failures.isEmpty { line += ", \(summary.failures.count) not read" }
         if summary.alreadyLoaded > 0 { line += ", \(summary.alreadyLoaded) already loaded" }
         line += " in \(Renderer.formatNumber((summary.seconds * 1000).rounded() / 1000)) s"
+        if summary.fromCache > 0 { line += " (\(summary.fromCache) from the cache)" }
         if summary.cancelled { line += " (interrupted: kept what was loaded)"; cancel.clear() }
         output.out(line)
         return summary

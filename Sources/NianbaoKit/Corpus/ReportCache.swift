@@ -1,0 +1,675 @@
+// Reports already read, kept on disk, so that loading the same files again skips reading them.
+//
+// A national corpus is loaded again and again — each shell started on it, each script run
+// over it — and its files rarely change. Each folder's reports are kept, as read, in one file
+// of the cache directory: an entry per report file, under the file's name and identity (size,
+// modification and change times to the nanosecond, inode, device). A load takes an entry
+// instead of reading the file only when
+//   - the file's identity is the entry's,
+//   - the cache file was written by this very build of the reader (the executable's own
+//     identity: any change to the reader or the form is a new build), and
+//   - the cache file is whole (its checksum holds) and the entry decodes whole;
+// anything else reads the file, exactly as with no cache. An entry is written only for a file
+// last changed well before the load began: file times have a coarse grain, and a file changed
+// twice within one grain, at the same size, would otherwise match the entry of its old text.
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Dispatch
+import Synchronization
+
+/// What the file system says of a file: equal identities, the same text.
+struct FileIdentity: Equatable {
+    var size: Int64
+    var modified: Int64     // nanoseconds since 1970
+    var changed: Int64
+    var inode: UInt64
+    var device: UInt64
+
+    init(size: Int64, modified: Int64, changed: Int64, inode: UInt64, device: UInt64) {
+        self.size = size; self.modified = modified; self.changed = changed; self.inode = inode; self.device = device
+    }
+
+    init(_ st: stat) {
+        #if os(Linux)
+        self.init(size: Int64(st.st_size),
+                  modified: Int64(st.st_mtim.tv_sec) * 1_000_000_000 + Int64(st.st_mtim.tv_nsec),
+                  changed: Int64(st.st_ctim.tv_sec) * 1_000_000_000 + Int64(st.st_ctim.tv_nsec),
+                  inode: UInt64(st.st_ino), device: UInt64(st.st_dev))
+        #else
+        self.init(size: Int64(st.st_size),
+                  modified: Int64(st.st_mtimespec.tv_sec) * 1_000_000_000 + Int64(st.st_mtimespec.tv_nsec),
+                  changed: Int64(st.st_ctimespec.tv_sec) * 1_000_000_000 + Int64(st.st_ctimespec.tv_nsec),
+                  inode: UInt64(st.st_ino), device: UInt64(st.st_dev))
+        #endif
+    }
+
+    /// The identity of `path`, or nil when it cannot be had.
+    static func of(_ path: String) -> FileIdentity? {
+        var st = stat()
+        guard stat(path, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG else { return nil }
+        return FileIdentity(st)
+    }
+
+    func write(to out: inout CacheWriter) {
+        out.signed(size); out.signed(modified); out.signed(changed); out.unsigned(inode); out.unsigned(device)
+    }
+
+    init(from input: inout CacheReader) throws(CacheReader.Corrupt) {
+        self.init(size: try input.signed(), modified: try input.signed(), changed: try input.signed(),
+                  inode: try input.unsigned(), device: try input.unsigned())
+    }
+}
+
+/// Bytes of a cache file being written: variable-length integers, strings with their length.
+struct CacheWriter {
+    var bytes: [UInt8] = []
+
+    @inline(__always)
+    mutating func unsigned(_ v: UInt64) {
+        if v < 0x80 { bytes.append(UInt8(v)); return }
+        var v = v
+        while v >= 0x80 { bytes.append(UInt8(truncatingIfNeeded: v) | 0x80); v >>= 7 }
+        bytes.append(UInt8(v))
+    }
+    mutating func unsigned(_ v: Int) { unsigned(UInt64(bitPattern: Int64(v))) }
+
+    /// Writes `v` at `p + n` (room assumed) and moves `n` past it.
+    @inline(__always)
+    static func put(_ v: UInt64, _ p: UnsafeMutablePointer<UInt8>, _ n: inout Int) {
+        var v = v
+        while v >= 0x80 { p[n] = UInt8(truncatingIfNeeded: v) | 0x80; n += 1; v >>= 7 }
+        p[n] = UInt8(v); n += 1
+    }
+    @inline(__always)
+    static func put(zigzag v: Int64, _ p: UnsafeMutablePointer<UInt8>, _ n: inout Int) {
+        put(UInt64(bitPattern: (v << 1) ^ (v >> 63)), p, &n)
+    }
+    /// Zig-zag: small negative numbers stay short.
+    @inline(__always)
+    mutating func signed(_ v: Int64) { unsigned(UInt64(bitPattern: (v << 1) ^ (v >> 63))) }
+    mutating func signed(_ v: Int) { signed(Int64(v)) }
+    mutating func word(_ v: UInt64) { withUnsafeBytes(of: v.littleEndian) { bytes.append(contentsOf: $0) } }
+    @inline(__always)
+    mutating func byte(_ b: UInt8) { bytes.append(b) }
+    mutating func string(_ s: String) { unsigned(s.utf8.count); bytes.append(contentsOf: s.utf8) }
+    mutating func bool(_ b: Bool) { bytes.append(b ? 1 : 0) }
+}
+
+/// Reads what `CacheWriter` wrote, checking every length against the bytes there are: a
+/// damaged cache file is a corrupt entry, never a crash.
+struct CacheReader {
+    struct Corrupt: Error {}
+    let bytes: UnsafeBufferPointer<UInt8>
+    var at: Int
+    let end: Int
+
+    init(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int = 0, to end: Int? = nil) {
+        self.bytes = bytes
+        at = start
+        self.end = end ?? bytes.count
+    }
+
+    var atEnd: Bool { at >= end }
+
+    @inline(__always)
+    mutating func byte() throws(Corrupt) -> UInt8 {
+        guard at < end else { throw Corrupt() }
+        defer { at += 1 }
+        return bytes[at]
+    }
+    @inline(__always)
+    mutating func unsigned() throws(Corrupt) -> UInt64 {
+        if at < end, bytes[at] < 0x80 { at += 1; return UInt64(bytes[at - 1]) }
+        var v: UInt64 = 0, shift: UInt64 = 0
+        while true {
+            let b = try byte()
+            guard shift < 64 else { throw Corrupt() }
+            v |= UInt64(b & 0x7F) << shift
+            if b < 0x80 { return v }
+            shift += 7
+        }
+    }
+    mutating func count(max limit: Int) throws(Corrupt) -> Int {
+        let v = try unsigned()
+        guard v <= UInt64(limit) else { throw Corrupt() }
+        return Int(v)
+    }
+    @inline(__always)
+    mutating func signed() throws(Corrupt) -> Int64 {
+        let u = try unsigned()
+        return Int64(bitPattern: (u >> 1) ^ (0 &- (u & 1)))
+    }
+    mutating func int() throws(Corrupt) -> Int {
+        let v = try signed()
+        guard let i = Int(exactly: v) else { throw Corrupt() }
+        return i
+    }
+    mutating func word() throws(Corrupt) -> UInt64 {
+        guard end - at >= 8 else { throw Corrupt() }
+        defer { at += 8 }
+        return UInt64(littleEndian: UnsafeRawPointer(bytes.baseAddress! + at).loadUnaligned(as: UInt64.self))
+    }
+    mutating func uint32() throws(Corrupt) -> UInt32 {
+        guard end - at >= 4 else { throw Corrupt() }
+        defer { at += 4 }
+        return UInt32(littleEndian: UnsafeRawPointer(bytes.baseAddress! + at).loadUnaligned(as: UInt32.self))
+    }
+    mutating func raw(_ n: Int) throws(Corrupt) -> UnsafeBufferPointer<UInt8> {
+        guard n >= 0, end - at >= n else { throw Corrupt() }
+        defer { at += n }
+        return UnsafeBufferPointer(rebasing: bytes[at..<(at + n)])
+    }
+    mutating func string() throws(Corrupt) -> String {
+        let run = try raw(try count(max: end - at))
+        guard let s = String(validating: run, as: UTF8.self) else { throw Corrupt() }
+        return s
+    }
+    mutating func bool() throws(Corrupt) -> Bool {
+        switch try byte() {
+        case 0: return false
+        case 1: return true
+        default: throw Corrupt()
+        }
+    }
+}
+
+/// A report as the cache keeps it: everything a reading gives but the file's path, which is
+/// the name the load gives it.
+enum ReportCodec {
+    static func encode(_ r: Report, into out: inout CacheWriter) {
+        out.bool(r.org != nil); if let org = r.org { out.string(org) }
+        out.bool(r.year != nil); if let year = r.year { out.signed(year) }
+        out.string(r.format?.rawValue ?? "")
+        out.string(r.layout)
+        out.string(r.encoding.rawValue)
+        encode(r.cells, into: &out)
+        out.unsigned(r.warnings.count)
+        for w in r.warnings {
+            out.string(w.code)
+            out.bool(w.line != nil); if let line = w.line { out.signed(line) }
+            out.string(w.message)
+        }
+        for s in 1...6 { out.signed(r.sectionLines[s] ?? 0) }
+        out.bool(r.period != nil)
+        if let p = r.period { encode(p.start, into: &out); encode(p.end, into: &out); out.signed(p.line) }
+        out.bool(r.signed != nil); if let d = r.signed { encode(d, into: &out) }
+        out.unsigned(r.statedNumbers.count)
+        for n in r.statedNumbers { out.string(n.fieldID); out.signed(n.value); out.signed(n.line) }
+        out.bool(r.mentionsProcessingFee)
+        out.unsigned(r.narrativeFingerprints.count)
+        for f in r.narrativeFingerprints { out.word(f) }
+    }
+
+    static func decode(_ input: inout CacheReader, file: String) throws(CacheReader.Corrupt) -> Report {
+        let org = try input.bool() ? try input.string() : nil
+        let year = try input.bool() ? try input.int() : nil
+        let formatName = try input.string()
+        let format = FormVersion(rawValue: formatName)
+        guard format != nil || formatName.isEmpty else { throw CacheReader.Corrupt() }
+        let layout = try input.string()
+        guard let encoding = TextEncoding(rawValue: try input.string()) else { throw CacheReader.Corrupt() }
+        let cells = try decodeCells(&input)
+        var warnings: [ReadWarning] = []
+        for _ in 0..<(try input.count(max: input.end - input.at)) {
+            let code = try input.string()
+            let line = try input.bool() ? try input.int() : nil
+            warnings.append(ReadWarning(code: code, line: line, message: try input.string()))
+        }
+        var sectionLines = SectionLines()
+        for s in 1...6 { let line = try input.int(); sectionLines[s] = line > 0 ? line : nil }
+        var period: ReportPeriod?
+        if try input.bool() {
+            period = ReportPeriod(start: try decodeDate(&input), end: try decodeDate(&input), line: try input.int())
+        }
+        let signed = try input.bool() ? try decodeDate(&input) : nil
+        var stated: [StatedNumber] = []
+        for _ in 0..<(try input.count(max: input.end - input.at)) {
+            stated.append(StatedNumber(fieldID: try input.string(), value: try input.signed(), line: try input.int()))
+        }
+        let fee = try input.bool()
+        var fingerprints: [UInt64] = []
+        let n = try input.count(max: (input.end - input.at) / 8)
+        fingerprints.reserveCapacity(n)
+        for _ in 0..<n { fingerprints.append(try input.word()) }
+        guard input.atEnd else { throw CacheReader.Corrupt() }
+        return Report(file: file, org: org, year: year, format: format, layout: layout, encoding: encoding,
+                      cells: cells, warnings: warnings, sectionLines: sectionLines, period: period,
+                      signed: signed, statedNumbers: stated, mentionsProcessingFee: fee,
+                      narrativeFingerprints: fingerprints)
+    }
+
+    private static func encode(_ d: ReportDate, into out: inout CacheWriter) {
+        out.signed(d.year); out.signed(d.month); out.signed(d.day)
+    }
+
+    private static func decodeDate(_ input: inout CacheReader) throws(CacheReader.Corrupt) -> ReportDate {
+        ReportDate(year: try input.int(), month: try input.int(), day: try input.int())
+    }
+
+    // A report's cells: only the fields it has (most of the form is absent from any one
+    // report), each as its distance from the one before, then a byte of its kind and of what
+    // follows, then its line as the distance from the line before. A whole number's double is
+    // the number itself and is not written; any other double is written bit for bit.
+    private static let absentSlot = FieldCells.Slot()
+    private enum DoubleForm: UInt8 { case none, ofInteger, bits }
+    private static let hasInteger: UInt8 = 0x08, hasDecimals: UInt8 = 0x40
+
+    private static func encode(_ cells: FieldCells, into out: inout CacheWriter) {
+        // Written through a pointer into room for the worst case (a slot takes at most 27
+        // bytes): a report has some 150 readings, and appending each byte to an array checks
+        // its capacity and that it is not shared.
+        let nan = Double.nan.bitPattern
+        let row = cells.slots.withUnsafeBufferPointer { slots in
+            [UInt8](unsafeUninitializedCapacity: 2 + 27 * slots.count) { buffer, written in
+                let p = buffer.baseAddress!
+                var n = 2, present = 0
+                var previous = -1, previousLine: Int64 = 0
+                for i in slots.indices {
+                    let slot = slots[i]
+                    if slot.kind == .absent && slot.line == 0 && slot.integer == Corpus.nullInt && slot.decimals == 0
+                        && slot.double.bitPattern == nan { continue }
+                    present += 1
+                    CacheWriter.put(UInt64(i - previous), p, &n)
+                    previous = i
+                    let hasInteger = slot.integer != Corpus.nullInt
+                    let form: DoubleForm
+                    if slot.double.bitPattern == nan { form = .none }
+                    else if hasInteger && slot.double.bitPattern == Double(slot.integer).bitPattern { form = .ofInteger }
+                    else { form = .bits }
+                    var head = slot.kind.rawValue | form.rawValue << 4
+                    if hasInteger { head |= Self.hasInteger }
+                    if slot.decimals != 0 { head |= hasDecimals }
+                    p[n] = head; n += 1
+                    if slot.decimals != 0 { p[n] = slot.decimals; n += 1 }
+                    CacheWriter.put(zigzag: Int64(slot.line) - previousLine, p, &n)
+                    previousLine = Int64(slot.line)
+                    if hasInteger { CacheWriter.put(zigzag: slot.integer, p, &n) }
+                    if form == .bits {
+                        UnsafeMutableRawPointer(p + n).storeBytes(of: slot.double.bitPattern.littleEndian, as: UInt64.self)
+                        n += 8
+                    }
+                }
+                p[0] = UInt8(truncatingIfNeeded: present); p[1] = UInt8(truncatingIfNeeded: present >> 8)
+                written = n
+            }
+        }
+        out.bytes += row
+        out.unsigned(cells.units.count)
+        for (i, unit) in cells.units.sorted(by: { $0.key < $1.key }) { out.unsigned(i); out.string(unit.rawValue) }
+        out.unsigned(cells.printed.count)
+        for (i, text) in cells.printed.sorted(by: { $0.key < $1.key }) { out.unsigned(i); out.string(text) }
+    }
+
+    private static func decodeCells(_ input: inout CacheReader) throws(CacheReader.Corrupt) -> FieldCells {
+        let fieldCount = Form.standard.fields.count
+        var slots = [FieldCells.Slot](repeating: absentSlot, count: fieldCount)
+        var i = -1
+        var line: Int64 = 0
+        let present = Int(try input.byte()) | Int(try input.byte()) << 8
+        guard present <= fieldCount else { throw CacheReader.Corrupt() }
+        for _ in 0..<present {
+            i += try input.count(max: fieldCount)
+            let head = try input.byte()
+            guard i < fieldCount, head & 0x80 == 0, let kind = CellKind(rawValue: head & 0x07) else { throw CacheReader.Corrupt() }
+            var slot = FieldCells.Slot()
+            slot.kind = kind
+            if head & hasDecimals != 0 { slot.decimals = try input.byte() }
+            line &+= try input.signed()
+            guard let printedLine = Int32(exactly: line) else { throw CacheReader.Corrupt() }
+            slot.line = printedLine
+            if head & hasInteger != 0 { slot.integer = try input.signed() }
+            switch DoubleForm(rawValue: (head >> 4) & 0x03) {
+            case .none?: break
+            case .ofInteger? where slot.integer != Corpus.nullInt: slot.double = Double(slot.integer)
+            case .bits?: slot.double = Double(bitPattern: try input.word())
+            default: throw CacheReader.Corrupt()
+            }
+            slots[i] = slot
+        }
+        var units: [Int: CellUnit] = [:]
+        for _ in 0..<(try input.count(max: fieldCount)) {
+            let k = try input.count(max: fieldCount - 1)
+            guard let unit = CellUnit(rawValue: try input.string()) else { throw CacheReader.Corrupt() }
+            units[k] = unit
+        }
+        var printed: [Int: String] = [:]
+        for _ in 0..<(try input.count(max: fieldCount)) {
+            let k = try input.count(max: fieldCount - 1)
+            printed[k] = try input.string()
+        }
+        return FieldCells(slots: slots, units: units, printed: printed)
+    }
+}
+
+/// The cache directory, and the identity of the reader that writes and reads it.
+public final class ReportCache: Sendable {
+    public let directory: String
+    /// The running executable's identity: a cache file is used only by the build that wrote it.
+    let reader: FileIdentity
+    /// How long before a load a file must have last changed for its entry to be written:
+    /// longer than the grain of file times (a few milliseconds) by far.
+    let settling: Int64
+    static let magic = Array("NIANBAO-CACHE-2\n".utf8)
+
+    /// A cache in `directory` (created when first written), or nil when the running
+    /// executable cannot be identified.
+    public convenience init?(directory: String) {
+        self.init(directory: directory, settling: 2_000_000_000)
+    }
+
+    init?(directory: String, settling nanoseconds: Int64) {
+        guard let exe = FileIdentity.of("/proc/self/exe") else { return nil }
+        settling = nanoseconds
+        self.directory = directory.hasSuffix("/") && directory.count > 1 ? String(directory.dropLast()) : directory
+        reader = exe
+    }
+
+    /// The directory the environment names: `$NIANBAO_CACHE_DIR`, else `$XDG_CACHE_HOME/nianbao`,
+    /// else `~/.cache/nianbao`; nil when there is no home.
+    public static func standardDirectory(environment: [String: String]) -> String? {
+        if let d = environment["NIANBAO_CACHE_DIR"], !d.isEmpty { return d }
+        if let d = environment["XDG_CACHE_HOME"], !d.isEmpty { return d + "/nianbao" }
+        if let home = environment["HOME"], !home.isEmpty { return home + "/.cache/nianbao" }
+        return nil
+    }
+
+    /// The cache file of the folder at absolute path `folder`: its name is the path hashed,
+    /// and the path is written inside to tell two folders of one hash apart.
+    func fileName(for folder: String) -> String {
+        var h: UInt64 = 0xCBF2_9CE4_8422_2325
+        for b in folder.utf8 { h = (h ^ UInt64(b)) &* 0x100_0000_01B3 }
+        let hex = String(h, radix: 16)
+        return directory + "/" + String(repeating: "0", count: 16 - hex.count) + hex + ".cache"
+    }
+
+    /// A cheap checksum of a cache file's bytes, eight at a time, so that a torn or damaged
+    /// file is told from a whole one.
+    static func checksum(_ p: UnsafeBufferPointer<UInt8>) -> UInt64 {
+        var h: UInt64 = 0x9E37_79B9_7F4A_7C15
+        let raw = UnsafeRawBufferPointer(p)
+        var i = 0
+        while i + 8 <= raw.count {
+            h = (h ^ raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)) &* 0x100_0000_01B3
+            h ^= h >> 29
+            i += 8
+        }
+        while i < raw.count { h = (h ^ UInt64(raw[i])) &* 0x100_0000_01B3; i += 1 }
+        return h
+    }
+
+    func header(folder: String) -> CacheWriter {
+        var out = CacheWriter()
+        out.bytes = ReportCache.magic
+        reader.write(to: &out)
+        out.unsigned(Form.standard.fields.count)
+        out.string(folder)
+        return out
+    }
+}
+
+/// One folder's cache file as read: its entries by file name.
+final class FolderCache: @unchecked Sendable {
+    struct Entry {
+        var identity: FileIdentity
+        /// The whole entry (name, identity, report), and the report within it.
+        var whole: Range<Int>
+        var report: Range<Int>
+    }
+    let bytes: [UInt8]
+    let entries: [String: Entry]
+
+    /// The cache file of `folder`, or nil when there is none or it is not this build's, or
+    /// not whole.
+    init?(_ cache: ReportCache, folder: String) {
+        guard let bytes = try? Loader.readFile(cache.fileName(for: folder)) else { return nil }
+        let header = cache.header(folder: folder).bytes
+        let parsed: [String: Entry]? = bytes.withUnsafeBufferPointer { p in
+            guard p.count >= header.count + 8, p.starts(with: header) else { return nil }
+            let body = UnsafeBufferPointer(rebasing: p[..<(p.count - 8)])
+            var check = CacheReader(p, from: p.count - 8)
+            guard let sum = try? check.word(), sum == ReportCache.checksum(body) else { return nil }
+            var input = CacheReader(body, from: header.count)
+            var entries: [String: Entry] = [:]
+            do throws(CacheReader.Corrupt) {
+                let n = try input.count(max: body.count)
+                entries.reserveCapacity(n)
+                for _ in 0..<n {
+                    let start = input.at
+                    let name = try input.string()
+                    let identity = try FileIdentity(from: &input)
+                    let length = Int(try input.uint32())
+                    guard length <= input.end - input.at else { throw CacheReader.Corrupt() }
+                    let report = input.at..<(input.at + length)
+                    _ = try input.raw(length)
+                    entries[name] = Entry(identity: identity, whole: start..<input.at, report: report)
+                }
+                guard input.atEnd else { return nil }
+            } catch { return nil }
+            return entries
+        }
+        guard let parsed else { return nil }
+        self.bytes = bytes
+        entries = parsed
+    }
+
+    /// The report cached for `name` if the file is still `identity`.
+    func report(_ name: String, identity: FileIdentity, file: String) -> Report? {
+        guard let e = entries[name], e.identity == identity else { return nil }
+        return bytes.withUnsafeBufferPointer { p in
+            var input = CacheReader(p, from: e.report.lowerBound, to: e.report.upperBound)
+            return try? ReportCodec.decode(&input, file: file)
+        }
+    }
+}
+
+/// The cache's part in one load. A folder's cache file is read when its first file comes up,
+/// and written again, if any of its files had to be read, as soon as its last file is done (by
+/// the thread that did it), so that a load holds only the folders in progress and the writing
+/// goes on beside the reading.
+final class LoadCache: @unchecked Sendable {
+    enum Outcome {
+        case none
+        /// Taken from the folder's cache file.
+        case hit
+        /// Read from the file; the entry to write for it (nil when it is too recent).
+        case read(entry: [UInt8]?)
+        /// Not a report.
+        case failed
+    }
+
+    /// One folder's state: its cache file once read (nil inside when it has none), and its
+    /// files not yet done.
+    final class Folder: Sendable {
+        let path: String
+        let members: [Int]
+        let cache = Mutex<FolderCache??>(nil)
+        let remaining: Atomic<Int>
+        init(path: String, members: [Int]) {
+            self.path = path
+            self.members = members
+            remaining = Atomic(members.count)
+        }
+    }
+
+    let cache: ReportCache
+    let files: [String]
+    /// Per file: its folder (an index into `folders`) and its name in it.
+    private let folderOf: [Int32]
+    private let names: [String]
+    let folders: [Folder]
+    let outcomes: Slots<Outcome>
+    /// Files changed after this (nanoseconds since 1970) are read but not cached.
+    private let settledBefore: Int64
+    private let hitCount = Atomic<Int>(0)
+    private let problem = Mutex<String?>(nil)
+    private let madeDirectory = Atomic<Bool>(false)
+
+    init(_ cache: ReportCache, files: [String]) {
+        self.cache = cache
+        self.files = files
+        var ts = timespec()
+        clock_gettime(CLOCK_REALTIME, &ts)
+        settledBefore = Int64(ts.tv_sec) * 1_000_000_000 + Int64(ts.tv_nsec) - cache.settling
+        let cwd = LoadCache.workingDirectory()
+        // By bytes: a national load is 100,000 paths, split here before any is read. A
+        // folder's files come one after another (folders are listed in order), so the last
+        // folder is tried before the table.
+        var folderIndex: [String: Int32] = [:]
+        var paths: [String] = [], members: [[Int]] = []
+        var folderOf: [Int32] = [], names: [String] = []
+        folderOf.reserveCapacity(files.count); names.reserveCapacity(files.count)
+        var last: (folder: String, index: Int32)?
+        for (i, path) in files.enumerated() {
+            let utf8 = path.utf8
+            let slash = utf8.lastIndex(of: 0x2F)
+            let folder = slash.map { String(path[..<$0]) } ?? ""
+            names.append(slash.map { String(path[path.index(after: $0)...]) } ?? path)
+            let k: Int32
+            if let last, last.folder.utf8.elementsEqual(folder.utf8) { k = last.index }
+            else if let known = folderIndex[folder] { k = known }
+            else {
+                k = Int32(paths.count)
+                folderIndex[folder] = k
+                paths.append(folder.hasPrefix("/") ? folder : folder.isEmpty ? cwd : cwd + "/" + folder)
+                members.append([])
+            }
+            last = (folder, k)
+            folderOf.append(k)
+            members[Int(k)].append(i)
+        }
+        self.folderOf = folderOf
+        self.names = names
+        folders = zip(paths, members).map { Folder(path: $0, members: $1) }
+        outcomes = Slots(count: files.count, empty: .none)
+    }
+
+    private static func workingDirectory() -> String {
+        guard let cwd = getcwd(nil, 0) else { return "." }
+        defer { free(cwd) }
+        return String(cString: cwd)
+    }
+
+    /// How many files were taken from the cache.
+    var hits: Int { hitCount.load(ordering: .relaxed) }
+
+    /// The first problem met writing the cache, if any.
+    var writeProblem: String? { problem.withLock { $0 } }
+
+    /// The cache file of file `i`'s folder, read when first asked for.
+    private func folderCache(_ i: Int) -> FolderCache? {
+        let folder = folders[Int(folderOf[i])]
+        return folder.cache.withLock { cached in
+            if let known = cached { return known }
+            let read = FolderCache(cache, folder: folder.path)
+            cached = .some(read)
+            return read
+        }
+    }
+
+    /// The report cached for file `i`, if its file is unchanged.
+    func report(_ i: Int) -> Report? {
+        guard let folder = folderCache(i),
+              let identity = FileIdentity.of(files[i]),
+              let report = folder.report(names[i], identity: identity, file: files[i]) else { return nil }
+        hitCount.add(1, ordering: .relaxed)
+        done(i, .hit)
+        return report
+    }
+
+    /// Records file `i`, read from a file of `identity`, as `report`.
+    func record(_ i: Int, identity: FileIdentity, report: Report) {
+        guard identity.modified < settledBefore, identity.changed < settledBefore else {
+            done(i, .read(entry: nil))
+            return
+        }
+        var out = CacheWriter()
+        out.bytes.reserveCapacity(2048)
+        out.string(names[i])
+        identity.write(to: &out)
+        // The report's length, in four bytes filled in once it is written.
+        let lengthAt = out.bytes.count
+        out.bytes += [0, 0, 0, 0]
+        ReportCodec.encode(report, into: &out)
+        let length = UInt32(out.bytes.count - lengthAt - 4)
+        for k in 0..<4 { out.bytes[lengthAt + k] = UInt8(truncatingIfNeeded: length >> (8 * k)) }
+        done(i, .read(entry: out.bytes))
+    }
+
+    /// Records that file `i` is not a report.
+    func failed(_ i: Int) { done(i, .failed) }
+
+    /// Ends file `i`; the last file of a folder writes the folder's cache file.
+    private func done(_ i: Int, _ outcome: Outcome) {
+        outcomes.set(i, outcome)
+        let folder = folders[Int(folderOf[i])]
+        if folder.remaining.subtract(1, ordering: .acquiringAndReleasing).newValue == 0 { save(folder) }
+    }
+
+    /// Writes the folder's cache file again if any of its files had to be read: entries for
+    /// the files of this load, then the old entries of files it did not name that are still
+    /// there. Then lets go of the folder's cache and entries.
+    private func save(_ folder: Folder) {
+        let old = folder.cache.withLock { cached in
+            defer { cached = .some(nil) }
+            return cached ?? nil
+        }
+        defer { for i in folder.members { outcomes.set(i, .none) } }
+        let stale = folder.members.contains { i in if case .hit = outcomes.peek(i) { return false }; return true }
+        guard stale else { return }
+        var kept: [ArraySlice<UInt8>] = []
+        var fresh: [[UInt8]] = []
+        var named = Set<String>()
+        var size = 0
+        for i in folder.members {
+            named.insert(names[i])
+            switch outcomes.peek(i) {
+            case .hit: if let old, let e = old.entries[names[i]] { kept.append(old.bytes[e.whole]); size += e.whole.count }
+            case .read(let entry?): fresh.append(entry); size += entry.count
+            default: break
+            }
+        }
+        if let old {
+            // Kept while their files are there: a load of some of a folder's files leaves
+            // the others' entries.
+            for (name, e) in old.entries where !named.contains(name) && FileIdentity.of(folder.path + "/" + name) != nil {
+                kept.append(old.bytes[e.whole])
+                size += e.whole.count
+            }
+        }
+        if !madeDirectory.load(ordering: .acquiring) {
+            if let problem = LoadCache.makeDirectory(cache.directory) { note(problem); return }
+            madeDirectory.store(true, ordering: .releasing)
+        }
+        var out = cache.header(folder: folder.path)
+        out.bytes.reserveCapacity(out.bytes.count + size + 16)
+        out.unsigned(kept.count + fresh.count)
+        for e in kept { out.bytes += e }
+        for e in fresh { out.bytes += e }
+        out.word(out.bytes.withUnsafeBufferPointer(ReportCache.checksum))
+        let file = cache.fileName(for: folder.path)
+        // A cache file need not survive a crash (a torn one fails its checksum): no fsync.
+        switch AtomicFile.write(out.bytes, to: file, sync: false) {
+        case nil: break
+        case .create(let e)?, .write(let e)?: note("cannot write \(file): \(String(cString: strerror(e)))")
+        }
+    }
+
+    private func note(_ message: String) {
+        problem.withLock { if $0 == nil { $0 = message } }
+    }
+
+    private static func makeDirectory(_ path: String) -> String? {
+        var prefix = path.hasPrefix("/") ? "" : "."
+        for part in path.split(separator: "/") {
+            prefix += "/" + part
+            if mkdir(prefix, 0o755) != 0 && errno != EEXIST {
+                return "cannot make \(prefix): \(String(cString: strerror(errno)))"
+            }
+        }
+        return nil
+    }
+}
