@@ -67,6 +67,8 @@ final class ResultSlots: Sendable {
 
     /// The field readings of the reports, stored by the thread that read each one.
     let columns: ColumnBatch
+    /// How many of the reports were taken from the report cache.
+    let fromCache = Atomic<Int>(0)
 
     init(count: Int, columns: ColumnBatch) {
         precondition(count <= columns.capacity)
@@ -89,7 +91,15 @@ final class ResultSlots: Sendable {
             run.removeAll(keepingCapacity: true)
         }
         for (k, path) in files.enumerated() {
-            switch Loader.parse(path, index: files.startIndex + k, cache: cache) {
+            let index = files.startIndex + k
+            let result: Result<Report, LoadFailure>
+            if let cached = cache?.report(index) {
+                fromCache.add(1, ordering: .relaxed)
+                result = .success(cached)
+            } else {
+                result = Loader.parse(path, index: index, cache: cache)
+            }
+            switch result {
             case .success(var report):
                 run.append(report.cells)
                 report.cells = FieldCells(count: 0)
@@ -282,9 +292,8 @@ public enum Loader {
         parse(path, index: 0, cache: nil)
     }
 
-    /// Parses file `index` of a load, `path`: from the cache when it has the file as it is.
+    /// Parses file `index` of a load, `path`, and gives the cache, if any, what was read.
     static func parse(_ path: String, index: Int, cache: LoadCache?) -> Result<Report, LoadFailure> {
-        if let report = cache?.report(index) { return .success(report) }
         do {
             var st = stat()
             let bytes = try readFile(path, stat: &st)
@@ -341,6 +350,7 @@ public enum Loader {
                 }
             }
             corpus.append(reports, from: slots.columns, rows: rows)
+            summary.fromCache += slots.fromCache.load(ordering: .relaxed)
             done += slots.count
             progress?(done, files.count)
         }
@@ -374,10 +384,7 @@ public enum Loader {
                 break
             }
         }
-        if let loadCache {
-            summary.fromCache = loadCache.hits
-            summary.cacheProblem = loadCache.writeProblem
-        }
+        summary.cacheProblem = loadCache?.writeProblem
         summary.seconds = Clock.now() - start
         return summary
     }
