@@ -21,7 +21,9 @@ let package = Package(
             pkgConfig: "libedit",
             providers: [.apt(["libedit-dev"])]
         ),
-        .target(name: "NianbaoKit"),
+        // The build id of the running code, which keys the report cache (a header, no library).
+        .systemLibrary(name: "CBuildID"),
+        .target(name: "NianbaoKit", dependencies: ["CBuildID"]),
         .executableTarget(
             name: "nianbao",
             dependencies: [

@@ -6,14 +6,14 @@
 // modification and change times to the nanosecond, inode, device). A load takes an entry
 // instead of reading the file only when
 //   - the file's identity is the entry's,
-//   - the cache file was written by this very build of the reader (the executable's own
-//     identity: any change to the reader or the form is a new build), and
+//   - the cache file was written by this very build of the reader (the linker's build id of
+//     the running code: any change to the reader or the form is a new build), and
 //   - the cache file is whole (its checksum holds) and the entry decodes whole;
 // anything else reads the file, exactly as with no cache. An entry is written only for a file
 // last changed well before the load began: file times have a coarse grain, and a file changed
 // twice within one grain, at the same size, would otherwise match the entry of its old text.
 //
-// A cache file: a magic line, the reader's identity, the form's field count and the folder's
+// A cache file: a magic line, the reader's build id, the form's field count and the folder's
 // path (a file of another build, form or folder is not this one's); the number of entries;
 // each entry its file's name, the file's identity, the report's length in four bytes and the
 // report (ReportCodec.swift); last, a checksum of all before it.
@@ -23,6 +23,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import CBuildID
 import Dispatch
 import Synchronization
 
@@ -72,24 +73,26 @@ struct FileIdentity: Equatable {
 /// The cache directory, and the identity of the reader that writes and reads it.
 public final class ReportCache: Sendable {
     public let directory: String
-    /// The running executable's identity: a cache file is used only by the build that wrote it.
-    let reader: FileIdentity
+    /// The running code's build id: a cache file is used only by the build that wrote it.
+    let reader: [UInt8]
     /// How long before a load a file must have last changed for its entry to be written:
     /// longer than the grain of file times (a few milliseconds) by far.
     let settling: Int64
-    static let magic = Array("NIANBAO-CACHE-2\n".utf8)
+    static let magic = Array("NIANBAO-CACHE-3\n".utf8)
 
-    /// A cache in `directory` (created when first written), or nil when the running
-    /// executable cannot be identified.
+    /// A cache in `directory` (created when first written), or nil when the running code has
+    /// no build id to tell its cache files by.
     public convenience init?(directory: String) {
         self.init(directory: directory, settling: 2_000_000_000)
     }
 
     init?(directory: String, settling nanoseconds: Int64) {
-        guard let exe = FileIdentity.of("/proc/self/exe") else { return nil }
+        var id = [UInt8](repeating: 0, count: 64)
+        let length = nianbao_build_id(&id, id.count)
+        guard length > 0 else { return nil }
         settling = nanoseconds
         self.directory = directory.hasSuffix("/") && directory.count > 1 ? String(directory.dropLast()) : directory
-        reader = exe
+        reader = Array(id.prefix(length))
     }
 
     /// The directory the environment names: `$NIANBAO_CACHE_DIR`, else `$XDG_CACHE_HOME/nianbao`,
@@ -128,7 +131,8 @@ public final class ReportCache: Sendable {
     func header(folder: String) -> CacheWriter {
         var out = CacheWriter()
         out.bytes = ReportCache.magic
-        reader.write(to: &out)
+        out.unsigned(reader.count)
+        out.bytes += reader
         out.unsigned(Form.standard.fields.count)
         out.string(folder)
         return out
