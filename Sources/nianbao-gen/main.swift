@@ -18,11 +18,7 @@ import Glibc
 }
 
 @Sendable func mkdirp(_ path: String) {
-    var built = path.hasPrefix("/") ? "" : "."
-    for part in path.split(separator: "/") {
-        built += "/" + part
-        if mkdir(built, 0o755) != 0 && errno != EEXIST { fail("cannot create \(built): \(String(cString: strerror(errno)))") }
-    }
+    if let (folder, error) = Folders.make(path) { fail("cannot create \(folder): \(String(cString: strerror(error)))") }
 }
 
 func generate() {

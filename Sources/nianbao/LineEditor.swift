@@ -70,19 +70,10 @@ final class LineEditor: LineReader {
         let env = ProcessInfoLite.environment
         if let state = env["XDG_STATE_HOME"], !state.isEmpty {
             let dir = state + "/nianbao"
-            if mkdirs(dir) { return dir + "/history" }
+            if Folders.make(dir) == nil { return dir + "/history" }
         }
         if let home = env["HOME"], !home.isEmpty { return home + "/.nianbao_history" }
         return nil
-    }
-
-    static func mkdirs(_ path: String) -> Bool {
-        var built = path.hasPrefix("/") ? "" : "."
-        for part in path.split(separator: "/") {
-            built += "/" + part
-            if mkdir(built, 0o755) != 0 && errno != EEXIST { return false }
-        }
-        return true
     }
 
     /// libedit's character reader: UTF-8 from standard input, a byte at a time through

@@ -364,7 +364,11 @@ final class LoadCache: @unchecked Sendable {
             }
         }
         if !madeDirectory.load(ordering: .acquiring) {
-            if let problem = LoadCache.makeDirectory(cache.directory) { note(problem); return }
+            // The cache is the user's own, like their history: folders made for them alone.
+            if let (folder, error) = Folders.make(cache.directory, mode: 0o700) {
+                note("cannot make \(folder): \(String(cString: strerror(error)))")
+                return
+            }
             madeDirectory.store(true, ordering: .releasing)
         }
         var out = cache.header(folder: folder.path)
@@ -383,18 +387,5 @@ final class LoadCache: @unchecked Sendable {
 
     private func note(_ message: String) {
         problem.withLock { if $0 == nil { $0 = message } }
-    }
-
-    /// Makes the cache directory and the folders above it that are missing, for the user
-    /// alone (the cache is the user's, like their history).
-    private static func makeDirectory(_ path: String) -> String? {
-        var prefix = path.hasPrefix("/") ? "" : "."
-        for part in path.split(separator: "/") {
-            prefix += "/" + part
-            if mkdir(prefix, 0o700) != 0 && errno != EEXIST {
-                return "cannot make \(prefix): \(String(cString: strerror(errno)))"
-            }
-        }
-        return nil
     }
 }

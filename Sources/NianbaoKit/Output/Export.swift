@@ -10,6 +10,19 @@ import Glibc
 import Darwin
 #endif
 
+public enum Folders {
+    /// Makes `path` and the folders above it that are missing (`mkdir -p`), new ones with
+    /// `mode`; on failure, the folder that could not be made and why (errno).
+    public static func make(_ path: String, mode: mode_t = 0o755) -> (folder: String, error: Int32)? {
+        var built = path.hasPrefix("/") ? "" : "."
+        for part in path.split(separator: "/") {
+            built += "/" + part
+            if mkdir(built, mode) != 0 && errno != EEXIST { return (built, errno) }
+        }
+        return nil
+    }
+}
+
 public enum ExportFormat: String, CaseIterable, Sendable {
     case csv, json, jsonl, tsv, markdown
 }
