@@ -71,6 +71,7 @@ struct CacheReader {
             shift += 7
         }
     }
+    @inline(__always)
     mutating func count(max limit: Int) throws(Corrupt) -> Int {
         let v = try unsigned()
         guard v <= UInt64(limit) else { throw Corrupt() }
@@ -245,28 +246,32 @@ enum ReportCodec {
     private static func decodeCells(_ input: inout CacheReader) throws(CacheReader.Corrupt) -> FieldCells {
         let fieldCount = Form.standard.fields.count
         var slots = [FieldCells.Slot](repeating: absentSlot, count: fieldCount)
-        var i = -1
-        var line: Int64 = 0
         let present = Int(try input.byte()) | Int(try input.byte()) << 8
         guard present <= fieldCount else { throw CacheReader.Corrupt() }
-        for _ in 0..<present {
-            i += try input.count(max: fieldCount)
-            let head = try input.byte()
-            guard i < fieldCount, head & 0x80 == 0, let kind = CellKind(rawValue: head & 0x07) else { throw CacheReader.Corrupt() }
-            var slot = FieldCells.Slot()
-            slot.kind = kind
-            if head & hasDecimals != 0 { slot.decimals = try input.byte() }
-            line &+= try input.signed()
-            guard let printedLine = Int32(exactly: line) else { throw CacheReader.Corrupt() }
-            slot.line = printedLine
-            if head & hasInteger != 0 { slot.integer = try input.signed() }
-            switch DoubleForm(rawValue: (head >> 4) & 0x03) {
-            case .none?: break
-            case .ofInteger? where slot.integer != Corpus.nullInt: slot.double = Double(slot.integer)
-            case .bits?: slot.double = Double(bitPattern: try input.word())
-            default: throw CacheReader.Corrupt()
+        // Into the slots through a pointer: a report has some 225 readings, and storing each
+        // through the array checks that it is not shared.
+        try slots.withUnsafeMutableBufferPointer { (slots) throws(CacheReader.Corrupt) in
+            var i = -1
+            var line: Int64 = 0
+            for _ in 0..<present {
+                i += try input.count(max: fieldCount)
+                let head = try input.byte()
+                guard i < fieldCount, head & 0x80 == 0, let kind = CellKind(rawValue: head & 0x07) else { throw CacheReader.Corrupt() }
+                var slot = FieldCells.Slot()
+                slot.kind = kind
+                if head & hasDecimals != 0 { slot.decimals = try input.byte() }
+                line &+= try input.signed()
+                guard let printedLine = Int32(exactly: line) else { throw CacheReader.Corrupt() }
+                slot.line = printedLine
+                if head & hasInteger != 0 { slot.integer = try input.signed() }
+                switch DoubleForm(rawValue: (head >> 4) & 0x03) {
+                case .none?: break
+                case .ofInteger? where slot.integer != Corpus.nullInt: slot.double = Double(slot.integer)
+                case .bits?: slot.double = Double(bitPattern: try input.word())
+                default: throw CacheReader.Corrupt()
+                }
+                slots[i] = slot
             }
-            slots[i] = slot
         }
         var units: [Int: CellUnit] = [:]
         for _ in 0..<(try input.count(max: fieldCount)) {
