@@ -128,11 +128,10 @@ func runMain() -> Int32 {
         bar.reset()
         let summary = Loader.load(paths, into: session.corpus, cancel: interruptFlag, cache: session.cache, progress: session.progress)
         bar.finish()
-        for f in summary.failures { output.err("warning: \(TerminalSafe.escape(f.file)): \(TerminalSafe.escape(f.message))") }
-        if let problem = summary.cacheProblem { output.err("warning: cache: \(TerminalSafe.escape(problem))") }
+        session.warnAbout(summary)
         if !batch && TerminalInfo.stdinIsTerminal {
             output.out("loaded \(summary.reports) reports (\(summary.warnings) warnings) from \(paths.joined(separator: " ")) in \(Renderer.formatNumber((summary.seconds * 1000).rounded() / 1000)) s"
-                       + (summary.fromCache > 0 ? " (\(summary.fromCache) from the cache)" : ""))
+                       + summary.fromCacheNote)
         }
         if summary.cancelled { interruptFlag.clear() }
     }

@@ -127,6 +127,9 @@ public struct LoadSummary: Sendable {
     public var fromCache = 0
     /// Why the cache could not be written, if it could not.
     public var cacheProblem: String?
+
+    /// " (N from the cache)" for a load line, or nothing when no report came from it.
+    public var fromCacheNote: String { fromCache > 0 ? " (\(fromCache) from the cache)" : "" }
 }
 
 public enum Loader {

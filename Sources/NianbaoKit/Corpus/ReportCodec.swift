@@ -24,11 +24,13 @@ struct CacheWriter {
     }
     @inline(__always)
     static func put(zigzag v: Int64, _ p: UnsafeMutablePointer<UInt8>, _ n: inout Int) {
-        put(UInt64(bitPattern: (v << 1) ^ (v >> 63)), p, &n)
+        put(zigzag(v), p, &n)
     }
-    /// Zig-zag: small negative numbers stay short.
+    /// Zig-zag: small negative numbers stay short (0, -1, 1, -2 … as 0, 1, 2, 3 …).
     @inline(__always)
-    mutating func signed(_ v: Int64) { unsigned(UInt64(bitPattern: (v << 1) ^ (v >> 63))) }
+    static func zigzag(_ v: Int64) -> UInt64 { UInt64(bitPattern: (v << 1) ^ (v >> 63)) }
+    @inline(__always)
+    mutating func signed(_ v: Int64) { unsigned(CacheWriter.zigzag(v)) }
     mutating func signed(_ v: Int) { signed(Int64(v)) }
     mutating func word(_ v: UInt64) { withUnsafeBytes(of: v.littleEndian) { bytes.append(contentsOf: $0) } }
     @inline(__always)

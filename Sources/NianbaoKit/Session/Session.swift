@@ -194,6 +194,14 @@ public final class Session {
         return execute(source: String(decoding: bytes, as: UTF8.self), origin: .script(path))
     }
 
+    /// Warns of what a load could not do: files not read, a cache not written.
+    public func warnAbout(_ summary: LoadSummary) {
+        for f in summary.failures {
+            output.err("warning: \(TerminalSafe.escape(f.file)): \(TerminalSafe.escape(f.message))")
+        }
+        if let problem = summary.cacheProblem { output.err("warning: cache: \(TerminalSafe.escape(problem))") }
+    }
+
     /// Loads paths into the corpus and prints the one-line summary.
     @discardableResult
     public func load(_ paths: [String]) -> LoadSummary {
@@ -201,16 +209,12 @@ public final class Session {
         let summary = Loader.load(paths, into: corpus, cancel: cancel, cache: cache, progress: progress)
         loadFinished?()
         if summary.reports > 0 { corpusChanged() }
-        for f in summary.failures {
-            output.err("warning: \(TerminalSafe.escape(f.file)): \(TerminalSafe.escape(f.message))")
-        }
-        if let problem = summary.cacheProblem { output.err("warning: cache: \(TerminalSafe.escape(problem))") }
+        warnAbout(summary)
         var line = "loaded \(summary.reports) report\(summary.reports == 1 ? "" : "s")"
         line += ", \(summary.warnings) warning\(summary.warnings == 1 ? "" : "s")"
         if !summary.failures.isEmpty { line += ", \(summary.failures.count) not read" }
         if summary.alreadyLoaded > 0 { line += ", \(summary.alreadyLoaded) already loaded" }
-        line += " in \(Renderer.formatNumber((summary.seconds * 1000).rounded() / 1000)) s"
-        if summary.fromCache > 0 { line += " (\(summary.fromCache) from the cache)" }
+        line += " in \(Renderer.formatNumber((summary.seconds * 1000).rounded() / 1000)) s" + summary.fromCacheNote
         if summary.cancelled { line += " (interrupted: kept what was loaded)"; cancel.clear() }
         output.out(line)
         return summary
