@@ -326,15 +326,31 @@ public enum Loader {
         summary.alreadyLoaded = all.count - files.count
         corpus.reserve(files.count)
         let loadCache = cache.map { LoadCache($0, files: files) }
-        // Batches are parsed on all cores while the batch before is appended to the columns,
-        // so the one-thread append does not leave the cores idle.
-        let batchSize = 512, runLength = 8
+        // Workers parse on all cores while this thread appends the parsed batches in order
+        // (`LoadSchedule`); three batches of columns are used in turn, so workers can run up
+        // to two batches ahead of the append.
+        let schedule = LoadSchedule(files: files, batchSize: 512, runLength: 8)
+        let columns = (0..<min(3, schedule.batchCount)).map { _ in
+            ColumnBatch(capacity: min(schedule.batchSize, files.count))
+        }
+        for b in columns.indices { schedule.open(b, columns: columns[b]) }
+        let workers = DispatchGroup()
+        if schedule.batchCount > 0 {
+            let cores = max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
+            DispatchQueue.global().async(group: workers) {
+                DispatchQueue.concurrentPerform(iterations: cores) { _ in
+                    schedule.work(cache: loadCache, cancel: cancel)
+                }
+            }
+        }
         var done = 0
-        var parsed: ResultSlots?
-        // Two batches of columns, used in turn: one being appended while the next is filled.
-        let columns = (0..<2).map { _ in ColumnBatch(capacity: min(batchSize, files.count)) }
-        var batchNumber = 0
-        func append(_ slots: ResultSlots) {
+        for batch in 0..<schedule.batchCount {
+            // A batch cut by Ctrl-C is not appended: the corpus stays consistent.
+            guard let slots = schedule.parsed(batch, cancel: cancel) else {
+                summary.cancelled = true
+                schedule.stop()
+                break
+            }
             var reports: [Report] = []
             var rows: [Int] = []
             reports.reserveCapacity(slots.count)
@@ -355,38 +371,12 @@ public enum Loader {
             corpus.append(reports, from: slots.columns, rows: rows)
             summary.fromCache += slots.fromCache.load(ordering: .relaxed)
             done += slots.count
+            if batch + columns.count < schedule.batchCount {
+                schedule.open(batch + columns.count, columns: slots.columns)
+            }
             progress?(done, files.count)
         }
-        var next = 0
-        while next < files.count || parsed != nil {
-            if cancel?.isSet == true { summary.cancelled = true; break }
-            let batch = files[next..<min(next + batchSize, files.count)]
-            next += batch.count
-            // Batch k - 2, whose columns these were, has been appended.
-            let slots = ResultSlots(count: batch.count, columns: columns[batchNumber % 2])
-            batchNumber += 1
-            let group = DispatchGroup()
-            if !batch.isEmpty {
-                DispatchQueue.global().async(group: group) {
-                    // Files are parsed a run at a time, so that their readings are stored
-                    // together (`ResultSlots.set`).
-                    let runs = (batch.count + runLength - 1) / runLength
-                    DispatchQueue.concurrentPerform(iterations: runs) { r in
-                        if cancel?.isSet == true { return }
-                        let first = batch.startIndex + r * runLength
-                        slots.parse(batch[first..<min(first + runLength, batch.endIndex)], from: first - batch.startIndex, cache: loadCache)
-                    }
-                }
-            }
-            if let previous = parsed { append(previous) }
-            group.wait()
-            parsed = batch.isEmpty ? nil : slots
-            if cancel?.isSet == true {
-                // Append nothing of a batch that was cut: the corpus stays consistent.
-                summary.cancelled = true
-                break
-            }
-        }
+        workers.wait()
         summary.cacheProblem = loadCache?.writeProblem
         summary.seconds = Clock.now() - start
         return summary
