@@ -29,6 +29,29 @@ final class TitleReadingTests: XCTestCase {
         XCTAssertGreaterThan(bodies, 3_000)
         XCTAssertGreaterThan(years - bodies, 200)
     }
+
+    /// A report whose title line was lost: the narrative's first sentence names a report and a
+    /// year too, and must not be read as the title. The body is then unknown, the year is the
+    /// statistics period's, and the missing title is a warning.
+    func testASentenceIsNotTakenForTheTitle() throws {
+        var g = Generator(seed: 12)
+        for layout in SynthLayout.allCases where layout != .html {
+            let report = g.report(index: 7, layout: layout)
+            var lines = report.text.split(separator: "\n", omittingEmptySubsequences: false)
+            let title = try XCTUnwrap(lines.firstIndex { !$0.isEmpty })
+            // The title, and its second half when it is printed over two lines.
+            lines.removeSubrange(title...(lines[title + 1].isEmpty ? title : title + 1))
+            XCTAssertTrue(lines.prefix(3).contains { $0.hasPrefix("本报告") }, layout.rawValue)
+            let read = try ReportReader.read(bytes: Array(lines.joined(separator: "\n").utf8), file: layout.rawValue)
+            XCTAssertNil(read.org, layout.rawValue)
+            XCTAssertEqual(read.year, report.year, layout.rawValue)
+            XCTAssertTrue(read.warnings.contains { $0.message == "no title naming the reporting body" }, layout.rawValue)
+            // The same report with its title reads its body and year from it.
+            let whole = try ReportReader.read(bytes: Array(report.text.utf8), file: layout.rawValue)
+            XCTAssertEqual(whole.org, report.org, layout.rawValue)
+            XCTAssertEqual(whole.year, report.year, layout.rawValue)
+        }
+    }
 }
 
 /// The title reader as it was, on arrays of the title's Unicode scalars.

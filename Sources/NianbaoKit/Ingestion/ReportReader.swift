@@ -127,9 +127,19 @@ public enum ReportReader {
                 if nextNamesReport, (candidate + next).unicodeScalars.count < 80 { candidate += next; hasReport = true }
             }
             guard hasReport, candidate.unicodeScalars.count < 100 else { continue }
-            if let (org, year) = parseTitle(candidate) { return Title(org: org, year: year, line: line.number) }
+            guard let (org, year) = parseTitle(candidate) else { continue }
+            // A sentence of the narrative can name a report and a year too, and comes first
+            // when the title line was lost (`本报告所列数据统计期限自2021年1月1日…`): a body's
+            // name is not a sentence and does not name a report.
+            if let org, isSentence(org) { continue }
+            return Title(org: org, year: year, line: line.number)
         }
         return Title(org: nil, year: nil, line: nil)
+    }
+
+    /// Whether the text before a title's year is a sentence rather than a body's name.
+    static func isSentence(_ org: String) -> Bool {
+        ["报告", "報告", "。", "，", "；"].contains { org.contains($0) }
     }
 
     /// `方正县政府办公室2021年政府信息公开工作年度报告` → (方正县政府办公室, 2021).
