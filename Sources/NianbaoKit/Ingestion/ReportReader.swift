@@ -137,10 +137,14 @@ public enum ReportReader {
         return Title(org: nil, year: nil, line: nil)
     }
 
-    /// Whether the text before a title's year is a sentence rather than a body's name.
+    /// Whether the text before a title's year is a sentence rather than a body's name. On
+    /// the bytes: `String.contains` compares characters, at 9 µs a report.
     static func isSentence(_ org: String) -> Bool {
-        ["报告", "報告", "。", "，", "；"].contains { org.contains($0) }
+        var org = org
+        return org.withUTF8 { b in sentenceMarks.contains { Bytes.contains(b[...], $0) } }
     }
+
+    static let sentenceMarks = ["报告", "報告", "。", "，", "；"].map { Array($0.utf8) }
 
     /// `方正县政府办公室2021年政府信息公开工作年度报告` → (方正县政府办公室, 2021).
     /// The year is found on the title's UTF-8 bytes: a 年 after four digits (ASCII or
