@@ -225,9 +225,8 @@ final class LoadCache: @unchecked Sendable {
 
     let cache: ReportCache
     let files: [String]
-    /// Per file: its folder (an index into `folders`) and its name in it.
+    /// Per file: its folder (an index into `folders`).
     private let folderOf: [Int32]
-    private let names: [String]
     let folders: [Folder]
     let outcomes: Slots<Outcome>
     /// Files changed after this (nanoseconds since 1970) are read but not cached.
@@ -242,36 +241,61 @@ final class LoadCache: @unchecked Sendable {
         clock_gettime(CLOCK_REALTIME, &ts)
         settledBefore = Int64(ts.tv_sec) * 1_000_000_000 + Int64(ts.tv_nsec) - cache.settling
         let cwd = LoadCache.workingDirectory()
-        // By bytes: a national load is 100,000 paths, split here before any is read. A
-        // folder's files come one after another (folders are listed in order), so the last
-        // folder is tried before the table.
+        // On the bytes, on the thread that starts the load before any file is read: a
+        // national load is 100,000 paths. A folder's files come one after another (folders
+        // are listed in order), so a path is first compared in place with the folder before
+        // it, and only a new folder is made a string and looked up.
         var folderIndex: [String: Int32] = [:]
         var paths: [String] = [], members: [[Int]] = []
-        var folderOf: [Int32] = [], names: [String] = []
-        folderOf.reserveCapacity(files.count); names.reserveCapacity(files.count)
-        var last: (folder: String, index: Int32)?
+        var folderOf: [Int32] = []
+        folderOf.reserveCapacity(files.count)
+        var lastFolder: [UInt8] = [], lastIndex: Int32 = -1
         for (i, path) in files.enumerated() {
-            let utf8 = path.utf8
-            let slash = utf8.lastIndex(of: 0x2F)
-            let folder = slash.map { String(path[..<$0]) } ?? ""
-            names.append(slash.map { String(path[path.index(after: $0)...]) } ?? path)
-            let k: Int32
-            if let last, last.folder.utf8.elementsEqual(folder.utf8) { k = last.index }
-            else if let known = folderIndex[folder] { k = known }
-            else {
-                k = Int32(paths.count)
-                folderIndex[folder] = k
-                paths.append(folder.hasPrefix("/") ? folder : folder.isEmpty ? cwd : cwd + "/" + folder)
-                members.append([])
+            let same = lastIndex >= 0 && LoadCache.withBytes(path) { p in
+                LoadCache.folderLength(p) == lastFolder.count && memcmp(p.baseAddress!, lastFolder, lastFolder.count) == 0
             }
-            last = (folder, k)
-            folderOf.append(k)
-            members[Int(k)].append(i)
+            if !same {
+                let folder = String(decoding: path.utf8.prefix(LoadCache.folderLength(path)), as: UTF8.self)
+                if let known = folderIndex[folder] { lastIndex = known } else {
+                    lastIndex = Int32(paths.count)
+                    folderIndex[folder] = lastIndex
+                    // A file at the root (`/a.txt`) is in `/`; one named alone, in the working folder.
+                    let absolute = path.utf8.first == 0x2F
+                    paths.append(absolute ? (folder.isEmpty ? "/" : folder) : folder.isEmpty ? cwd : cwd + "/" + folder)
+                    members.append([])
+                }
+                lastFolder = Array(folder.utf8)
+            }
+            folderOf.append(lastIndex)
+            members[Int(lastIndex)].append(i)
         }
         self.folderOf = folderOf
-        self.names = names
         folders = zip(paths, members).map { Folder(path: $0, members: $1) }
         outcomes = Slots(count: files.count, empty: .none)
+    }
+
+    /// The bytes of a path before its last `/` (0 when it has none).
+    private static func folderLength(_ p: UnsafeBufferPointer<UInt8>) -> Int {
+        var i = p.count
+        while i > 0 { i -= 1; if p[i] == 0x2F { return i } }
+        return 0
+    }
+
+    private static func folderLength(_ path: String) -> Int { withBytes(path, folderLength) }
+
+    /// `body` on the path's UTF-8 bytes, in place (a path made by the loader is a native,
+    /// contiguous string) or else copied.
+    private static func withBytes<T>(_ path: String, _ body: (UnsafeBufferPointer<UInt8>) -> T) -> T {
+        if let result = path.utf8.withContiguousStorageIfAvailable(body) { return result }
+        return Array(path.utf8).withUnsafeBufferPointer(body)
+    }
+
+    /// File `i`'s name in its folder, the key of its entry in the folder's cache file: made
+    /// when a worker needs it, not for every file before the load starts.
+    private func name(_ i: Int) -> String {
+        let path = files[i]
+        let length = LoadCache.folderLength(path)
+        return length == 0 && path.utf8.first != 0x2F ? path : String(decoding: path.utf8.dropFirst(length + 1), as: UTF8.self)
     }
 
     private static func workingDirectory() -> String {
@@ -298,7 +322,7 @@ final class LoadCache: @unchecked Sendable {
     func report(_ i: Int) -> Report? {
         guard let folder = folderCache(i),
               let identity = FileIdentity.of(files[i]),
-              let report = folder.report(names[i], identity: identity, file: files[i]) else { return nil }
+              let report = folder.report(name(i), identity: identity, file: files[i]) else { return nil }
         done(i, .hit)
         return report
     }
@@ -311,7 +335,7 @@ final class LoadCache: @unchecked Sendable {
         }
         var out = CacheWriter()
         out.bytes.reserveCapacity(2048)
-        out.string(names[i])
+        out.string(name(i))
         identity.write(to: &out)
         // The report's length, in four bytes filled in once it is written.
         let lengthAt = out.bytes.count
@@ -348,9 +372,10 @@ final class LoadCache: @unchecked Sendable {
         var named = Set<String>()
         var size = 0
         for i in folder.members {
-            named.insert(names[i])
+            let name = name(i)
+            named.insert(name)
             switch outcomes.peek(i) {
-            case .hit: if let old, let e = old.entries[names[i]] { kept.append(old.bytes[e.whole]); size += e.whole.count }
+            case .hit: if let old, let e = old.entries[name] { kept.append(old.bytes[e.whole]); size += e.whole.count }
             case .read(let entry?): fresh.append(entry); size += entry.count
             default: break
             }
