@@ -252,16 +252,15 @@ final class LoadCache: @unchecked Sendable {
         var lastFolder: [UInt8] = [], lastIndex: Int32 = -1
         for (i, path) in files.enumerated() {
             let same = lastIndex >= 0 && LoadCache.withBytes(path) { p in
-                LoadCache.folderLength(p) == lastFolder.count && memcmp(p.baseAddress!, lastFolder, lastFolder.count) == 0
+                LoadCache.folderLength(p) == lastFolder.count
+                    && (lastFolder.isEmpty || memcmp(p.baseAddress!, lastFolder, lastFolder.count) == 0)
             }
             if !same {
                 let folder = String(decoding: path.utf8.prefix(LoadCache.folderLength(path)), as: UTF8.self)
                 if let known = folderIndex[folder] { lastIndex = known } else {
                     lastIndex = Int32(paths.count)
                     folderIndex[folder] = lastIndex
-                    // A file at the root (`/a.txt`) is in `/`; one named alone, in the working folder.
-                    let absolute = path.utf8.first == 0x2F
-                    paths.append(absolute ? (folder.isEmpty ? "/" : folder) : folder.isEmpty ? cwd : cwd + "/" + folder)
+                    paths.append(folder.hasPrefix("/") ? folder : folder.isEmpty ? cwd : cwd + "/" + folder)
                     members.append([])
                 }
                 lastFolder = Array(folder.utf8)
@@ -274,28 +273,33 @@ final class LoadCache: @unchecked Sendable {
         outcomes = Slots(count: files.count, empty: .none)
     }
 
-    /// The bytes of a path before its last `/` (0 when it has none).
-    private static func folderLength(_ p: UnsafeBufferPointer<UInt8>) -> Int {
+    /// Where the last `/` of a path is, if it has one.
+    private static func lastSlash(_ p: UnsafeBufferPointer<UInt8>) -> Int? {
         var i = p.count
         while i > 0 { i -= 1; if p[i] == 0x2F { return i } }
-        return 0
+        return nil
     }
 
+    /// How many bytes of a path name its folder: those before its last `/`, or the `/` of a
+    /// file at the root (`/a.txt`); none for a name alone (a file of the working folder).
+    private static func folderLength(_ p: UnsafeBufferPointer<UInt8>) -> Int { lastSlash(p).map { max($0, 1) } ?? 0 }
+
     private static func folderLength(_ path: String) -> Int { withBytes(path, folderLength) }
+
+    /// File `i`'s name in its folder, the key of its entry in the folder's cache file: made
+    /// when a worker needs it, not for every file before the load starts.
+    private func name(_ i: Int) -> String {
+        let path = files[i]
+        return LoadCache.withBytes(path) { p in
+            LoadCache.lastSlash(p).map { String(decoding: UnsafeBufferPointer(rebasing: p[($0 + 1)...]), as: UTF8.self) }
+        } ?? path
+    }
 
     /// `body` on the path's UTF-8 bytes, in place (a path made by the loader is a native,
     /// contiguous string) or else copied.
     private static func withBytes<T>(_ path: String, _ body: (UnsafeBufferPointer<UInt8>) -> T) -> T {
         if let result = path.utf8.withContiguousStorageIfAvailable(body) { return result }
         return Array(path.utf8).withUnsafeBufferPointer(body)
-    }
-
-    /// File `i`'s name in its folder, the key of its entry in the folder's cache file: made
-    /// when a worker needs it, not for every file before the load starts.
-    private func name(_ i: Int) -> String {
-        let path = files[i]
-        let length = LoadCache.folderLength(path)
-        return length == 0 && path.utf8.first != 0x2F ? path : String(decoding: path.utf8.dropFirst(length + 1), as: UTF8.self)
     }
 
     private static func workingDirectory() -> String {
