@@ -126,6 +126,9 @@ final class PTYProcess {
 
     /// Waits for the process to end; its exit status.
     /// Where the first `marker` after `from` ends on the screen, or `from` if it is not there.
+    /// Waits for the shell's prompt after position `from` of the screen.
+    func waitForPrompt(after from: Int) -> Bool { wait(for: "nianbao> ", after: from) }
+
     func end(of marker: String, after from: Int) -> Int {
         let rest = screen.dropFirst(from)
         guard let r = rest.range(of: marker) else { return from }
@@ -180,11 +183,16 @@ final class TerminalTests: XCTestCase {
         XCTAssertTrue(p.wait(for: "s3.new.total "), p.screen)
         p.send("> 5\r")
         XCTAssertTrue(p.wait(for: "2 of 5 reports selected"), p.screen)
+        // Each line is typed once the prompt is back after the output before it: typed
+        // earlier, it meets the terminal still in cooked mode, where a Ctrl-C flushes what was
+        // typed before it (the test failed so on a loaded machine).
+        XCTAssertTrue(p.waitForPrompt(after: p.end(of: "2 of 5 reports selected", after: 0)), p.screen)
         // Chinese input, edited: two backspaces remove two characters, not four bytes.
         var mark = p.screen.count
         p.send("select org, 本年新收·总计计X\u{7F}\u{7F}\r")
         XCTAssertTrue(p.wait(for: "│ 本年新收·总计 │", after: mark), p.screen)
         XCTAssertTrue(p.wait(for: "│            24 │", after: mark), p.screen)
+        XCTAssertTrue(p.waitForPrompt(after: p.end(of: "│            24 │", after: mark)), p.screen)
         // Ctrl-C at the prompt discards the line and does not exit.
         mark = p.screen.count
         p.send("this line is discarded\u{03}")
@@ -192,6 +200,7 @@ final class TerminalTests: XCTestCase {
         p.send("count\r")
         XCTAssertTrue(p.wait(for: "│     2 │", after: mark), p.screen)
         XCTAssertFalse(p.screen.dropFirst(mark).contains("unknown command 'this'"))
+        XCTAssertTrue(p.waitForPrompt(after: p.end(of: "│     2 │", after: mark)), p.screen)
         // A bracket left open continues on the next line.
         mark = p.screen.count
         p.send("sum (s3.new.total\r")
@@ -201,7 +210,7 @@ final class TerminalTests: XCTestCase {
         // Ctrl-D on an empty line leaves with status 0. It is sent once the prompt is back: a
         // Ctrl-D typed while the terminal is still in cooked mode is an end-of-file marker that
         // the switch to the editor's raw mode drops (the test failed so on a loaded machine).
-        XCTAssertTrue(p.wait(for: "nianbao> ", after: p.end(of: "32 │", after: mark)), p.screen)
+        XCTAssertTrue(p.waitForPrompt(after: p.end(of: "32 │", after: mark)), p.screen)
         p.send("\u{04}")
         XCTAssertEqual(p.exitStatus(), 0)
 
