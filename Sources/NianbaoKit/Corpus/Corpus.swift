@@ -139,7 +139,26 @@ public final class Corpus: @unchecked Sendable {
 
     public func contains(file: String) -> Bool { fileIndex[file] != nil }
 
-    public func index(ofFile file: String) -> Int? { fileIndex[file] }
+    /// The row of a file by its path as loaded or, failing that, by any other spelling of
+    /// the same path (`./Data/a.txt` for `Data/a.txt`).
+    public func index(ofFile file: String) -> Int? {
+        if let row = fileIndex[file] { return row }
+        var canonical = CanonicalPaths()
+        return row(ofCanonicalPath: canonical.path(file), using: &canonical)
+    }
+
+    /// Rows by the canonical path of their file (`CanonicalPaths`), made when first asked
+    /// for (a second load, a report named by another path) and brought up to date after.
+    private var canonicalIndex: [String: Int] = [:]
+    private var canonicalIndexed = 0
+
+    func row(ofCanonicalPath path: String, using canonical: inout CanonicalPaths) -> Int? {
+        while canonicalIndexed < files.count {
+            canonicalIndex[canonical.path(files[canonicalIndexed])] = canonicalIndexed
+            canonicalIndexed += 1
+        }
+        return canonicalIndex[path]
+    }
 
     /// Appends one report's readings to every column.
     public func append(_ report: Report) {

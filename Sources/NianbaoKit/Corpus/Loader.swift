@@ -132,6 +132,38 @@ public struct LoadSummary: Sendable {
     public var fromCacheNote: String { fromCache > 0 ? " (\(fromCache) from the cache)" : "" }
 }
 
+/// A file's path spelt one way, however it was given: its folder resolved by `realpath`
+/// (`./Data`, `Data/../Data`, an absolute path, a symbolic link to the folder), each folder
+/// once. Loading `Data` and then `./Data` must not load every report twice: an auditor's
+/// sums would double. A path whose folder does not resolve (gone since) stays as given.
+struct CanonicalPaths {
+    private var folders: [Substring: String] = [:]
+    /// The last folder resolved: a load's files come folder by folder.
+    private var lastFolder: Substring = "", lastResolved = ""
+
+    mutating func path(_ path: String) -> String {
+        let slash = path.lastIndex(of: "/")
+        let folder = slash.map { $0 == path.startIndex ? path[...$0] : path[..<$0] } ?? "."
+        let resolved = folder == lastFolder ? lastResolved : resolve(folder)
+        lastFolder = folder; lastResolved = resolved
+        // Already canonical (an absolute path without links, `.` or `..`): no new string.
+        if slash != nil && resolved.utf8.elementsEqual(folder.utf8) { return path }
+        let name = slash.map { path[path.index(after: $0)...] } ?? path[...]
+        return resolved.hasSuffix("/") ? resolved + name : resolved + "/" + name
+    }
+
+    private mutating func resolve(_ folder: Substring) -> String {
+        if let known = folders[folder] { return known }
+        var resolved = String(folder)
+        if let p = realpath(resolved, nil) {
+            resolved = String(cString: p)
+            free(p)
+        }
+        folders[folder] = resolved
+        return resolved
+    }
+}
+
 public enum Loader {
     /// File extensions searched for in folders.
     public static let extensions: Set<String> = ["txt", "md", "html", "htm", "text"]
@@ -150,10 +182,12 @@ public enum Loader {
                 collect(path, into: &files, failures: &failures, explicit: true)
             }
         }
-        // One path cannot name a file twice; several can (a folder and a file in it).
+        // One path cannot name a file twice; several can (a folder and a file in it, or the
+        // same folder spelt two ways).
         if paths.count > 1 {
             var seen = Set<String>()
-            files = files.filter { seen.insert($0).inserted }
+            var canonical = CanonicalPaths()
+            files = files.filter { seen.insert(canonical.path($0)).inserted }
         }
         return (files, failures)
     }
@@ -322,7 +356,17 @@ public enum Loader {
         var summary = LoadSummary()
         let (all, failures) = expand(paths)
         summary.failures = failures
-        let files = corpus.count == 0 ? all : all.filter { !corpus.contains(file: $0) }
+        var files = all
+        if corpus.count > 0 {
+            // A file already loaded under another spelling of its path is the same file (the
+            // canonical paths are made only for files not found by the path as given).
+            var canonical = CanonicalPaths()
+            files = []
+            for file in all where !corpus.contains(file: file)
+                && corpus.row(ofCanonicalPath: canonical.path(file), using: &canonical) == nil {
+                files.append(file)
+            }
+        }
         summary.alreadyLoaded = all.count - files.count
         corpus.reserve(files.count)
         let loadCache = cache.map { LoadCache($0, files: files) }

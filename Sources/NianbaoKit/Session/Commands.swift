@@ -32,7 +32,7 @@ public enum Commands {
 
     public static let all: [CommandSpec] = [
         CommandSpec(name: "load", syntax: "load PATH ...", summary: "parse report files, folders or globs and add them",
-                    details: "Folders are searched recursively for .txt, .md, .html and .htm files. Encodings (UTF-8, UTF-16, GB18030) are detected. Prints one line: reports, warnings, time. Files already loaded are skipped. A file unchanged since a load wrote the report cache is taken from it (the shell's --no-cache reads every file).",
+                    details: "Folders are searched recursively for .txt, .md, .html and .htm files. Encodings (UTF-8, UTF-16, GB18030) are detected. Prints one line: reports, warnings, time. Files already loaded are skipped, by whatever path they were named (Data, ./Data and /home/me/Data are one folder). A file unchanged since a load wrote the report cache is taken from it (the shell's --no-cache reads every file).",
                     example: "load Data/reports", arguments: .paths, writesFiles: false, run: load),
         CommandSpec(name: "reports", syntax: "reports", summary: "list the selected reports",
                     details: "One row per report: its name (the file name), organisation, year, form version, layout and warning count. Also a pipeline stage: filter year = 2021 | reports.",
