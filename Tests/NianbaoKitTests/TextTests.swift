@@ -218,6 +218,38 @@ final class TextTests: XCTestCase {
         XCTAssertEqual(Array("SPAN".utf8).withUnsafeBufferPointer { TagName($0[...]).kind }, .other)
     }
 
+    /// Bare lower-case tags (`<td>`, `</p>`…) are known from one load, other tags are read a
+    /// byte at a time: a page must read the same either way. The same pages with their tags
+    /// in capitals (never the quick way) give the same lines, line numbers included, and a
+    /// tag cut by the end of the page is read as before.
+    func testBareTagsReadAsTheGeneralReadingDoes() throws {
+        var g = Generator(seed: 5)
+        let tags = ["td", "tr", "th", "p", "span", "br", "b", "table", "tbody", "h2"]
+        var pages = 0
+        for k in 0..<12 {
+            let page = g.report(index: k, layout: .html, version: k % 2 == 0 ? .v2021 : .v2019, inject: k % 3 == 0).text
+            var capitals = page
+            for t in tags {
+                capitals = capitals.replacing("<\(t)>", with: "<\(t.uppercased())>").replacing("</\(t)>", with: "</\(t.uppercased())>")
+            }
+            XCTAssertNotEqual(capitals, page)
+            let quick = try XCTUnwrap(HTMLText.text(Array(page.utf8)))
+            let general = try XCTUnwrap(HTMLText.text(Array(capitals.utf8)))
+            XCTAssertEqual(quick.bytes, general.bytes, "page \(k)")
+            XCTAssertEqual(quick.numbers, general.numbers, "page \(k)")
+            XCTAssertGreaterThan(quick.numbers.count, 40)
+            pages += 1
+        }
+        XCTAssertEqual(pages, 12)
+        // Cut inside or just after a bare tag: fewer than eight bytes left.
+        for tail in ["<tr><td>1</td", "<tr><td>1</td>", "<tr><td>1<", "<p>x</p>", "<td>"] {
+            let page = "<table><tr><td>a</td></tr>" + tail
+            let quick = try XCTUnwrap(HTMLText.text(Array(page.utf8)))
+            let general = try XCTUnwrap(HTMLText.text(Array(page.uppercased().utf8)))
+            XCTAssertEqual(String(decoding: quick.bytes, as: UTF8.self).uppercased(), String(decoding: general.bytes, as: UTF8.self), tail)
+        }
+    }
+
     /// The decoder's one pass (eight ASCII bytes at a time, Chinese characters two at a time)
     /// answers as a byte-by-byte reading does, on Chinese text with bytes changed at random:
     /// leads E0 and ED with second bytes on both sides of their limits, cut sequences, stray
