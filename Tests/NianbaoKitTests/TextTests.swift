@@ -250,6 +250,43 @@ final class TextTests: XCTestCase {
         }
     }
 
+    /// A cell's spans are found from the "span" of `colspan` and `rowspan`; they must be what
+    /// a search for each whole word at every byte finds, in attributes made at random of the
+    /// words in any case, near misses (`colspa`, `mso-rowspan`, `span` alone), values with
+    /// quotes, spaces and too many digits, style text and Chinese, on both sides of the
+    /// sixteen-byte blocks.
+    func testCellSpansAgreeWithAPlainReading() {
+        func plain(_ a: [UInt8], _ key: String, max limit: Int) -> Int {
+            let key = Array(key.utf8)
+            var j = 0
+            while j + key.count <= a.count {
+                if (0..<key.count).allSatisfy({ a[j + $0] | 0x20 == key[$0] }) {
+                    var v = j + key.count
+                    while v < a.count, [0x20, 0x3D, 0x22, 0x27].contains(a[v]) { v += 1 }
+                    var value = 0, digits = 0
+                    while v < a.count, (0x30...0x39).contains(a[v]), digits < 6 { value = value * 10 + Int(a[v] - 0x30); v += 1; digits += 1 }
+                    return digits == 0 ? 1 : min(limit, max(1, value))
+                }
+                j += 1
+            }
+            return 1
+        }
+        let pieces = ["colspan", "ROWSPAN", "ColSpan", "rowSpan", "span", "SPAN", "col", "row", "colspa", "owspan", "mso-rowspan:",
+                      "=", "\"", "'", " ", "3", "12", "0", "1234567", "style='width:142.5pt;border:solid windowtext 1.0pt'",
+                      "宋体", "s", "S", "x"]
+        var rng = SeededRandom(seed: 7)
+        var found = 0
+        for _ in 0..<20_000 {
+            let a = Array((0..<Int.random(in: 0...12, using: &rng)).map { _ in pieces.randomElement(using: &rng)! }.joined().utf8)
+            let spans = a.withUnsafeBufferPointer { TagAttributes.spans($0[...]) }
+            let expected = (plain(a, "colspan", max: 50), plain(a, "rowspan", max: 500))
+            XCTAssertEqual(spans.columns, expected.0, String(decoding: a, as: UTF8.self))
+            XCTAssertEqual(spans.rows, expected.1, String(decoding: a, as: UTF8.self))
+            if expected.0 > 1 || expected.1 > 1 { found += 1 }
+        }
+        XCTAssertGreaterThan(found, 1_500)
+    }
+
     /// The decoder's one pass (eight ASCII bytes at a time, Chinese characters two at a time)
     /// answers as a byte-by-byte reading does, on Chinese text with bytes changed at random:
     /// leads E0 and ED with second bytes on both sides of their limits, cut sequences, stray

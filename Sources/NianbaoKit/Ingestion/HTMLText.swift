@@ -192,6 +192,64 @@ private struct ByteBuffer {
     }
 }
 
+/// What a cell's attributes say of its spans.
+enum TagAttributes {
+    /// `colspan="3"` and `rowspan="2"` (any case), clamped to 1…50 and 1…500: the first of
+    /// each word in a tag's attributes, 1 when absent. Both are found from the "span" they
+    /// share — its 's' looked for sixteen bytes at a time — and the three letters before it:
+    /// Word gives every cell a hundred bytes of style, and a search for each whole word at
+    /// every byte cost a thousand instructions a cell.
+    static func spans(_ attributes: TextBytes) -> (columns: Int, rows: Int) {
+        var columns: Int?, rows: Int?
+        guard let base = attributes.base.baseAddress else { return (1, 1) }
+        let end = attributes.endIndex
+        @inline(__always) func lower(_ k: Int) -> UInt8 { base[k] | 0x20 }
+        // "span" at j, with three letters before it.
+        var j = attributes.startIndex + 3
+        while j + 4 <= end && (columns == nil || rows == nil) {
+            j = nextS(base, from: j, before: end - 3)
+            guard j + 4 <= end else { break }
+            if lower(j + 1) == 0x70, lower(j + 2) == 0x61, lower(j + 3) == 0x6E {          // pan
+                if columns == nil, lower(j - 3) == 0x63, lower(j - 2) == 0x6F, lower(j - 1) == 0x6C {   // col
+                    columns = value(base, from: j + 4, before: end, max: 50)
+                } else if rows == nil, lower(j - 3) == 0x72, lower(j - 2) == 0x6F, lower(j - 1) == 0x77 {  // row
+                    rows = value(base, from: j + 4, before: end, max: 500)
+                }
+            }
+            j += 1
+        }
+        return (columns ?? 1, rows ?? 1)
+    }
+
+    /// Where the next 's' or 'S' is in `base[from..<end]`, or `end`.
+    @inline(__always)
+    private static func nextS(_ base: UnsafePointer<UInt8>, from: Int, before end: Int) -> Int {
+        var j = from
+        while j + 16 <= end {
+            let x = (UnsafeRawPointer(base + j).loadUnaligned(as: SIMD16<UInt8>.self) | 0x20) ^ 0x73
+            let found = unsafeBitCast(~(((x & 0x7F) &+ 0x7F) | x) & 0x80, to: SIMD2<UInt64>.self)
+            if found[0] != 0 { return j + found[0].littleEndian.trailingZeroBitCount >> 3 }
+            if found[1] != 0 { return j + 8 + found[1].littleEndian.trailingZeroBitCount >> 3 }
+            j += 16
+        }
+        while j < end, base[j] | 0x20 != 0x73 { j += 1 }
+        return j
+    }
+
+    /// The number after `colspan` or `rowspan`: past spaces, '=' and quotes, up to six digits,
+    /// clamped to 1…max; 1 when there are none.
+    private static func value(_ base: UnsafePointer<UInt8>, from: Int, before end: Int, max limit: Int) -> Int {
+        var v = from
+        while v < end, base[v] == 0x20 || base[v] == 0x3D || base[v] == 0x22 || base[v] == 0x27 { v += 1 }
+        var value = 0
+        var digits = 0
+        while v < end, base[v] >= 0x30, base[v] <= 0x39, digits < 6 {
+            value = value * 10 + Int(base[v] - 0x30); v += 1; digits += 1
+        }
+        return digits == 0 ? 1 : min(limit, max(1, value))
+    }
+}
+
 /// One pass over a page: tags, text and tables to lines.
 private struct PageReader {
     let page: UnsafeBufferPointer<UInt8>
@@ -364,10 +422,14 @@ private struct PageReader {
             j += 1
         }
         let name = j - nameStart <= 8 ? TagName(packed: packed) : TagName(page[nameStart..<j])
-        // Attributes, to the closing '>' (a quoted value may hold one).
+        // Attributes, to the closing '>' (a quoted value may hold one). Only '>', quotes and
+        // line ends matter here, and the bytes between them are passed sixteen at a time: a
+        // page saved from Word gives each cell and paragraph a hundred bytes of style.
         let attributes = j
         var quote: UInt8 = 0
         while j < n {
+            j = Self.nextAttributeMark(page, from: j)
+            guard j < n else { break }
             let c = page[j]
             if c == 0x0A { line += 1 }
             if quote != 0 { if c == quote { quote = 0 } }
@@ -379,6 +441,27 @@ private struct PageReader {
         i = min(j + 1, n)
         if nameStart == j { for b in page[start..<i] { addText(b) }; return }
         if closing { endTag(name, line: tagLine) } else { startTag(name, attributeBytes, line: tagLine) }
+    }
+
+    /// Where the next '>', '"', "'" or line feed is in `page` from `from` on (the end if
+    /// none), sixteen bytes at a time (see `ByteSearch` for the arithmetic).
+    @inline(__always)
+    static func nextAttributeMark(_ page: UnsafeBufferPointer<UInt8>, from: Int) -> Int {
+        let n = page.count
+        var j = from
+        guard let base = page.baseAddress else { return n }
+        @inline(__always) func zeroLanes(_ x: SIMD16<UInt8>) -> SIMD16<UInt8> { ~(((x & 0x7F) &+ 0x7F) | x) & 0x80 }
+        while j + 16 <= n {
+            let v = UnsafeRawPointer(base + j).loadUnaligned(as: SIMD16<UInt8>.self)
+            let found = zeroLanes(v ^ 0x3E) | zeroLanes(v ^ 0x22) | zeroLanes(v ^ 0x27) | zeroLanes(v ^ 0x0A)
+            let words = unsafeBitCast(found, to: SIMD2<UInt64>.self)
+            // Byte k of the block is bit 8k + 7 of a little-endian word.
+            if words[0] != 0 { return j + words[0].littleEndian.trailingZeroBitCount >> 3 }
+            if words[1] != 0 { return j + 8 + words[1].littleEndian.trailingZeroBitCount >> 3 }
+            j += 16
+        }
+        while j < n, page[j] != 0x3E, page[j] != 0x22, page[j] != 0x27, page[j] != 0x0A { j += 1 }
+        return j
     }
 
     @inline(__always)
@@ -441,7 +524,7 @@ private struct PageReader {
             cellStart = rowText.count
             cellSpan = (1, 1)
             if attributes.count > 6 {
-                cellSpan = (Self.number(attributes, Self.colspan, max: 50), Self.number(attributes, Self.rowspan, max: 500))
+                cellSpan = TagAttributes.spans(attributes)
             }
         case .lineBreak:
             if tableDepth == 0 { flush() }
@@ -465,30 +548,6 @@ private struct PageReader {
         default:
             break
         }
-    }
-
-    static let colspan = Array("colspan".utf8), rowspan = Array("rowspan".utf8)
-
-    /// `colspan="3"` and the like, clamped to 1…max.
-    static func number(_ attributes: TextBytes, _ key: [UInt8], max limit: Int) -> Int {
-        var j = attributes.startIndex
-        let end = attributes.endIndex
-        while j + key.count <= end {
-            var k = 0
-            while k < key.count, (attributes[j + k] | 0x20) == key[k] { k += 1 }
-            if k == key.count {
-                var v = j + k
-                while v < end, attributes[v] == 0x20 || attributes[v] == 0x3D || attributes[v] == 0x22 || attributes[v] == 0x27 { v += 1 }
-                var value = 0
-                var digits = 0
-                while v < end, attributes[v] >= 0x30, attributes[v] <= 0x39, digits < 6 {
-                    value = value * 10 + Int(attributes[v] - 0x30); v += 1; digits += 1
-                }
-                return digits == 0 ? 1 : min(limit, max(1, value))
-            }
-            j += 1
-        }
-        return 1
     }
 
     // MARK: Tables
