@@ -86,6 +86,8 @@ public enum Decoder {
                         // All ASCII: only control bytes other than tab, LF and CR (and the first
                         // non-space) need a look. Each mask has the high bit of its bytes.
                         let below20 = ~((w | 0x8080_8080_8080_8080) &- 0x2020_2020_2020_2020) & 0x8080_8080_8080_8080
+                        // Most words hold no byte below 0x20 at all: no tab or line end to tell apart.
+                        if below20 == 0 && !onlySpace { i += 8; continue }
                         let spacing = TextScan.bytes(w, equalTo: 0x09) | TextScan.bytes(w, equalTo: 0x0A)
                             | TextScan.bytes(w, equalTo: 0x0D)
                         if below20 & ~spacing == 0 && !onlySpace { i += 8; continue }

@@ -377,6 +377,9 @@ private struct PageReader {
     mutating func commonTag() -> Bool {
         guard i + 8 <= page.count else { return false }
         let w = UnsafeRawPointer(page.baseAddress! + i).loadUnaligned(as: UInt64.self).littleEndian
+        // Each ends within the eight bytes: a tag with attributes (Word prints nothing else)
+        // has no '>' there, and is turned away at once.
+        guard Decoder.TextScan.bytes(w, equalTo: 0x3E) != 0 else { return false }
         for t in commonTags where w & t.mask == t.bytes {
             i += t.length
             // No attributes: an empty run where they would be, before the '>'.
