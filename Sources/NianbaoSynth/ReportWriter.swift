@@ -131,7 +131,7 @@ struct ReportWriter {
         var lines: [String] = []
         let title = pick(["\(org)\(year)年政府信息公开工作年度报告", "\(org)\(year)年度政府信息公开工作报告",
                           "\(org)\(year)年政府信息公开工作年度报告（文字版）"])
-        if layout == .html {
+        if layout.isHTML {
             return html(org: org, year: year, title: title)
         }
         if chance(0.1), let cut = title.firstIndex(where: { $0.isNumber }) {
@@ -345,7 +345,7 @@ struct ReportWriter {
                 line += r.cells.map { DisplayWidth.pad($0, to: 8, right: true) }.joined(separator: "  ")
                 out.append(line)
             }
-        case .html:
+        case .html, .wordHTML:
             break
         }
         out.append("")
@@ -353,20 +353,26 @@ struct ReportWriter {
     }
 
     mutating func html(org: String, year: Int, title: String) -> String {
+        let word = layout == .wordHTML
         var out = ["<!DOCTYPE html>", "<html><head><meta charset=\"utf-8\"><title>\(title)</title>",
                    "<style>td { border: 1px solid }</style><script>var x = '<td>9</td>';</script></head>", "<body>",
-                   "<h1>\(title)</h1>",
-                   "<p>本报告所列数据统计期限自\(year)年1月1日起至\(year)年12月31日止。</p>"]
+                   word ? Word.paragraph(Word.bold(title), centred: true) : "<h1>\(title)</h1>",
+                   word ? Word.paragraph("本报告所列数据统计期限自\(year)年1月1日起至\(year)年12月31日止。")
+                        : "<p>本报告所列数据统计期限自\(year)年1月1日起至\(year)年12月31日止。</p>"]
         for (n, body) in narrativeSections(year: year) {
-            out.append("<h2>\(heading(n))</h2>")
+            out.append(word ? Word.paragraph(Word.bold(heading(n))) : "<h2>\(heading(n))</h2>")
             switch n {
             case 2, 3, 4:
-                for t in table(n) { out += htmlTable(t) }
+                for t in table(n) { out += word ? wordTable(t) : htmlTable(t) }
             default:
-                for p in body { out.append("<p>\(p.replacing("&", with: "&amp;"))</p>") }
+                for p in body {
+                    let text = p.replacing("&", with: "&amp;")
+                    out.append(word ? Word.paragraph(text) : "<p>\(text)</p>")
+                }
             }
         }
-        out.append("<p style=\"text-align:right\">\(org)<br>\(year + 1)年1月20日</p>")
+        out.append(word ? Word.paragraph("\(org)<br>\(year + 1)年1月20日", right: true)
+                        : "<p style=\"text-align:right\">\(org)<br>\(year + 1)年1月20日</p>")
         out.append("</body></html>")
         return out.joined(separator: "\n") + "\n"
     }
@@ -399,6 +405,52 @@ struct ReportWriter {
         }
         out += ["</tbody>", "</table>"]
         return out
+    }
+
+    /// The same table as Word saves it: spans unquoted among the cell's width and style, each
+    /// text in a styled paragraph and span, rows with their height, lines wrapped inside tags.
+    func wordTable(_ t: PrintedTable) -> [String] {
+        var out = ["<table class=MsoNormalTable border=1 cellspacing=0 cellpadding=0",
+                   " style='border-collapse:collapse;border:none;mso-border-alt:solid windowtext .5pt'>", "<tbody>"]
+        func cell(_ text: String, colspan: Int = 1, rowspan: Int = 1) -> String {
+            "<td width=\(60 * colspan)" + (colspan > 1 ? " colspan=\(colspan)" : "") + (rowspan > 1 ? " rowspan=\(rowspan)" : "")
+                + " valign=top style='width:\(45 * colspan).0pt;border:solid windowtext 1.0pt;border-top:none;\n  mso-border-alt:solid windowtext .5pt;padding:0cm 5.4pt 0cm 5.4pt'>"
+                + Word.paragraph(text, centred: true) + "</td>"
+        }
+        for row in t.htmlHeader {
+            out.append("<tr style='height:20.25pt'>" + row.map { cell($0.0, colspan: $0.1, rowspan: $0.2) }.joined() + "</tr>")
+        }
+        let hasGroups = t.rows.count > 1
+        var covered = 0
+        for r in t.rows {
+            var cells: [String] = []
+            if hasGroups {
+                if let g = r.group {
+                    cells.append(cell(g, rowspan: r.groupSize))
+                    covered = r.groupSize - 1
+                } else if covered > 0 {
+                    covered -= 1
+                } else {
+                    cells.append(cell(""))
+                }
+            }
+            if !r.label.isEmpty { cells.append(cell(r.label)) }
+            for c in r.cells { cells.append(cell(c.isEmpty ? "&nbsp;" : c)) }
+            out.append("<tr style='height:20.25pt'>" + cells.joined() + "</tr>")
+        }
+        out += ["</tbody>", "</table>"]
+        return out
+    }
+
+    /// Word's way of printing a paragraph: a class, an alignment and a styled span.
+    enum Word {
+        static func paragraph(_ text: String, centred: Bool = false, right: Bool = false) -> String {
+            let align = centred ? " align=center style='text-align:center;line-height:150%'"
+                : right ? " align=right style='text-align:right'" : " style='text-indent:32.0pt;line-height:28.0pt'"
+            return "<p class=MsoNormal\(align)><span lang=EN-US style='font-size:16.0pt;\nfont-family:\"仿宋_GB2312\";mso-hansi-font-family:\"Times New Roman\"'>\(text)</span></p>"
+        }
+
+        static func bold(_ text: String) -> String { "<b><span style='font-family:黑体'>\(text)</span></b>" }
     }
 
     func pickBlank(_ c: String) -> String { "<td>&nbsp;</td>" }

@@ -35,7 +35,7 @@ final class TitleReadingTests: XCTestCase {
     /// statistics period's, and the missing title is a warning.
     func testASentenceIsNotTakenForTheTitle() throws {
         var g = Generator(seed: 12)
-        for layout in SynthLayout.allCases where layout != .html {
+        for layout in SynthLayout.allCases where !layout.isHTML {
             let report = g.report(index: 7, layout: layout)
             var lines = report.text.split(separator: "\n", omittingEmptySubsequences: false)
             let title = try XCTUnwrap(lines.firstIndex { !$0.isEmpty })
