@@ -221,18 +221,23 @@ enum TagAttributes {
         return (columns ?? 1, rows ?? 1)
     }
 
-    /// Where the next 's' or 'S' is in `base[from..<end]`, or `end`.
+    /// Where the next "sp" (any case) begins in `base[from..<end]`, or `end`: two loads a
+    /// block, one a byte on, so that Word's many other s's (style, solid) are passed over.
     @inline(__always)
     private static func nextS(_ base: UnsafePointer<UInt8>, from: Int, before end: Int) -> Int {
+        @inline(__always) func lanes(_ at: Int, _ letter: UInt8) -> SIMD16<UInt8> {
+            let x = (UnsafeRawPointer(base + at).loadUnaligned(as: SIMD16<UInt8>.self) | 0x20) ^ letter
+            return ~(((x & 0x7F) &+ 0x7F) | x) & 0x80
+        }
         var j = from
+        // `end` leaves three bytes after it ("pan"): the second load stays inside.
         while j + 16 <= end {
-            let x = (UnsafeRawPointer(base + j).loadUnaligned(as: SIMD16<UInt8>.self) | 0x20) ^ 0x73
-            let found = unsafeBitCast(~(((x & 0x7F) &+ 0x7F) | x) & 0x80, to: SIMD2<UInt64>.self)
+            let found = unsafeBitCast(lanes(j, 0x73) & lanes(j + 1, 0x70), to: SIMD2<UInt64>.self)
             if found[0] != 0 { return j + found[0].littleEndian.trailingZeroBitCount >> 3 }
             if found[1] != 0 { return j + 8 + found[1].littleEndian.trailingZeroBitCount >> 3 }
             j += 16
         }
-        while j < end, base[j] | 0x20 != 0x73 { j += 1 }
+        while j < end, base[j] | 0x20 != 0x73 || base[j + 1] | 0x20 != 0x70 { j += 1 }
         return j
     }
 
