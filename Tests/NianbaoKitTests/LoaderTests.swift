@@ -45,6 +45,36 @@ final class LoaderTests: XCTestCase {
         XCTAssertEqual(summary.reports, 5)
         XCTAssertEqual(corpus.count, 5)
         XCTAssertEqual(Set(corpus.files).count, 5)
+        // One path whose folders hold a link to another of its folders.
+        let whole = Corpus()
+        XCTAssertEqual(Loader.load([base], into: whole).reports, 5)
+        XCTAssertEqual(whole.count, 5)
+    }
+}
+
+extension LoaderTests {
+    /// `show` finds a report by its name or by part of its body's or its own name, on the
+    /// paths' bytes: the same reports as comparing the names made as strings.
+    func testReportsAreFoundByNameAsTheNamesSay() throws {
+        let seeds = base + "/reports"
+        for (k, name) in ["年报.2021.txt", "a.b.c.md", "民权县-2021.html", "x.txt"].enumerated() {
+            let source = try FileManager.default.contentsOfDirectory(atPath: seeds).sorted()[k]
+            try FileManager.default.copyItem(atPath: seeds + "/" + source, toPath: base + "/" + name)
+        }
+        let corpus = Corpus()
+        _ = Loader.load([base], into: corpus)
+        XCTAssertEqual(corpus.count, 9)
+        for row in 0..<corpus.count {
+            let name = corpus.name(row)
+            XCTAssertEqual(corpus.rows(named: name), (0..<corpus.count).filter { corpus.name($0) == name }, name)
+        }
+        XCTAssertEqual(corpus.rows(named: "年报.2021").map(corpus.name), ["年报.2021"])
+        for part in ["2021", "民权", "县", "a.b", "人民政府", "x", "无此"] {
+            let expected = (0..<corpus.count).filter { corpus.org($0).contains(part) || corpus.name($0).contains(part) }
+            XCTAssertEqual(corpus.rows(mentioning: part), expected, part)
+        }
+        XCTAssertFalse(corpus.rows(mentioning: "民权").isEmpty)
+        XCTAssertTrue(corpus.rows(mentioning: "无此").isEmpty)
     }
 }
 

@@ -319,32 +319,11 @@ public struct Audit {
 
     // MARK: Across years
 
-    static func normalisedName(_ org: String) -> String {
-        let folded = LabelFolding.fold(org)
-        // Most names hold none of the marks dropped: no filtering by characters then.
-        guard folded.unicodeScalars.contains(where: { droppedMarks.contains($0) }) else { return folded }
-        return folded.filter { !"()[]\"'·.、".contains($0) }
-    }
-
-    private static let droppedMarks = Set("()[]\"'·.、".unicodeScalars)
-
     private func crossYear(_ rows: [Int32], wants: (String) -> Bool, _ result: inout AuditResult) {
-        // A body is its normalised name, made once per organisation code (the reports of one
-        // body share it) and numbered; a report is then found by its body's number and year.
+        // A report is found by its body (`Corpus.bodies`) and year.
         struct BodyYear: Hashable { var body: Int32; var year: Int64 }
-        var bodyOfCode = [Int32](repeating: -1, count: corpus.orgNames.count)
-        var bodies: [String: Int32] = [:]
-        func body(_ r: Int) -> Int32 {
-            let code = Int(corpus.orgCodes[r])
-            if bodyOfCode[code] < 0 {
-                let name = Audit.normalisedName(corpus.orgNames[code])
-                if let known = bodies[name] { bodyOfCode[code] = known } else {
-                    bodyOfCode[code] = Int32(bodies.count)
-                    bodies[name] = Int32(bodies.count)
-                }
-            }
-            return bodyOfCode[code]
-        }
+        let bodyOfCode = corpus.bodies
+        func body(_ r: Int) -> Int32 { bodyOfCode[Int(corpus.orgCodes[r])] }
         var byBodyYear: [BodyYear: Int] = [:]
         byBodyYear.reserveCapacity(corpus.count)
         for r in 0..<corpus.count {

@@ -5,6 +5,12 @@
 // that keeps blank, "/" and text apart for `show` and `check`. Organisation names are
 // dictionary-encoded, so grouping by `org` hashes integers, not strings.
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// The field readings of a batch of reports, column by column: filled by the threads that
 /// read the reports (each thread its own rows, so no locking) and then copied into the
 /// corpus one column at a time.
@@ -143,6 +149,9 @@ public final class Corpus: @unchecked Sendable {
     /// the same path (`./Data/a.txt` for `Data/a.txt`).
     public func index(ofFile file: String) -> Int? {
         if let row = fileIndex[file] { return row }
+        // Only a path to a file that is there can be another spelling of one loaded; a
+        // report's name or number is not looked for among 100,000 resolved paths.
+        guard access(file, F_OK) == 0 else { return nil }
         var canonical = CanonicalPaths()
         return row(ofCanonicalPath: canonical.path(file), using: &canonical)
     }
@@ -273,12 +282,79 @@ public final class Corpus: @unchecked Sendable {
         return rank
     }
 
+    /// Each organisation code's body, numbered: organisations whose names are the same once
+    /// folded and stripped of brackets, quotes and stops (`bodyName`) are one body, across
+    /// years (the cross-year rules). Made on first use and extended as organisations come;
+    /// every `check`, and `show` of one report, would otherwise fold every name again.
+    public var bodies: [Int32] {
+        while bodyOfCode.count < orgNames.count {
+            let name = Corpus.bodyName(orgNames[bodyOfCode.count])
+            if let known = bodyNumbers[name] { bodyOfCode.append(known) } else {
+                bodyOfCode.append(Int32(bodyNumbers.count))
+                bodyNumbers[name] = Int32(bodyNumbers.count)
+            }
+        }
+        return bodyOfCode
+    }
+    private var bodyOfCode: [Int32] = []
+    private var bodyNumbers: [String: Int32] = [:]
+
+    /// An organisation's name as a body: folded (`LabelFolding`), without brackets, quotes
+    /// and stops.
+    static func bodyName(_ org: String) -> String {
+        let folded = LabelFolding.fold(org)
+        // Most names hold none of the marks dropped: no filtering by characters then.
+        guard folded.unicodeScalars.contains(where: { droppedFromBodyNames.contains($0) }) else { return folded }
+        return folded.filter { !"()[]\"'·.、".contains($0) }
+    }
+
+    private static let droppedFromBodyNames = Set("()[]\"'·.、".unicodeScalars)
+
     /// A short name for a report: its file name without folders and extension.
     public func name(_ row: Int) -> String {
         var base = Substring(files[row])
         if let slash = base.lastIndex(of: "/") { base = base[base.index(after: slash)...] }
         if let dot = base.lastIndex(of: "."), dot != base.startIndex { base = base[..<dot] }
         return String(base)
+    }
+
+    /// The reports named `name`, found on the bytes of their paths: making the name of each of
+    /// 100,000 reports to compare it took most of a second of every `show`.
+    public func rows(named name: String) -> [Int] {
+        let wanted = Array(name.utf8)
+        return rowsWhereName { $0.elementsEqual(wanted) }
+    }
+
+    /// The reports whose body's name or whose own name holds `part` (bytes searched; each
+    /// body's name once, not once per report).
+    public func rows(mentioning part: String) -> [Int] {
+        let needle = Array(part.utf8)
+        func holds(_ b: UnsafeBufferPointer<UInt8>) -> Bool { Bytes.contains(b[...], needle) }
+        let bodies = orgNames.map { name in
+            var name = name
+            return name.withUTF8(holds)
+        }
+        let byName = Set(rowsWhereName(holds))
+        return (0..<count).filter { bodies[Int(orgCodes[$0])] || byName.contains($0) }
+    }
+
+    /// The rows whose name (see `name(_:)`: the file's name without its extension), as bytes,
+    /// satisfies `test`.
+    private func rowsWhereName(_ test: (UnsafeBufferPointer<UInt8>) -> Bool) -> [Int] {
+        var out: [Int] = []
+        for row in files.indices {
+            var file = files[row]
+            let hit = file.withUTF8 { b -> Bool in
+                var start = b.count
+                while start > 0, b[start - 1] != 0x2F { start -= 1 }
+                var end = b.count
+                var k = b.count - 1
+                while k > start { if b[k] == 0x2E { end = k; break }; k -= 1 }
+                return test(UnsafeBufferPointer(rebasing: b[start..<end]))
+            }
+            if hit { out.append(row) }
+        }
+        return out
     }
 
     /// Rebuilds one report's readings from the columns (for `show` and exports).

@@ -173,18 +173,19 @@ public enum Loader {
     public static func expand(_ paths: [String]) -> (files: [String], failures: [LoadFailure]) {
         var files: [String] = []
         var failures: [LoadFailure] = []
+        var linked = false
         for path in paths {
             if path.contains(where: { $0 == "*" || $0 == "?" || $0 == "[" }) {
                 let matches = glob(path)
                 if matches.isEmpty { failures.append(LoadFailure(file: path, message: "no file matches")) }
-                for m in matches { collect(m, into: &files, failures: &failures, explicit: true) }
+                for m in matches { collect(m, into: &files, failures: &failures, linked: &linked) }
             } else {
-                collect(path, into: &files, failures: &failures, explicit: true)
+                collect(path, into: &files, failures: &failures, linked: &linked)
             }
         }
-        // One path cannot name a file twice; several can (a folder and a file in it, or the
-        // same folder spelt two ways).
-        if paths.count > 1 {
+        // One path names a file once unless a link to a folder was followed; several paths
+        // can name it twice (a folder and a file in it, the same folder spelt two ways).
+        if paths.count > 1 || linked {
             var seen = Set<String>()
             var canonical = CanonicalPaths()
             files = files.filter { seen.insert(canonical.path($0)).inserted }
@@ -192,7 +193,9 @@ public enum Loader {
         return (files, failures)
     }
 
-    private static func collect(_ path: String, into files: inout [String], failures: inout [LoadFailure], explicit: Bool) {
+    /// `linked` is set when a symbolic link to a folder is followed: the folder's files may
+    /// then be found twice.
+    private static func collect(_ path: String, into files: inout [String], failures: inout [LoadFailure], linked: inout Bool) {
         var st = stat()
         guard stat(path, &st) == 0 else {
             failures.append(LoadFailure(file: path, message: String(cString: strerror(errno))))
@@ -228,16 +231,17 @@ public enum Loader {
                     var cst = stat()
                     guard stat(child, &cst) == 0 else { continue }
                     isFolder = (cst.st_mode & S_IFMT) == S_IFDIR
+                    if isFolder { linked = true }
                 }
                 if isFolder { children.append(.folder(child)) }
                 else if hasReportExtension(name) { children.append(.file(child)) }
             }
             let folders = children.compactMap { if case .folder(let f) = $0 { return f }; return nil }
-            let listed = Slots<(files: [String], failures: [LoadFailure])>(count: folders.count, empty: ([], []))
+            let listed = Slots<(files: [String], failures: [LoadFailure], linked: Bool)>(count: folders.count, empty: ([], [], false))
             DispatchQueue.concurrentPerform(iterations: folders.count) { k in
-                var found: [String] = [], failed: [LoadFailure] = []
-                collect(folders[k], into: &found, failures: &failed, explicit: false)
-                listed.set(k, (found, failed))
+                var found: [String] = [], failed: [LoadFailure] = [], followed = false
+                collect(folders[k], into: &found, failures: &failed, linked: &followed)
+                listed.set(k, (found, failed, followed))
             }
             var k = 0
             for child in children {
@@ -245,9 +249,10 @@ public enum Loader {
                 case .file(let f):
                     files.append(f)
                 case .folder:
-                    let (found, failed) = listed.take(k)
+                    let (found, failed, followed) = listed.take(k)
                     files += found
                     failures += failed
+                    linked = linked || followed
                     k += 1
                 }
             }

@@ -417,10 +417,10 @@ public enum Commands {
     static func resolveReport(_ s: Session, _ word: String, span: SourceSpan) throws(Diagnostic) -> Int {
         let c = s.corpus
         if let i = c.index(ofFile: word) { return i }
-        let byName = (0..<c.count).filter { c.name($0) == word }
+        let byName = c.rows(named: word)
         if byName.count == 1 { return byName[0] }
         if let n = Int(word), n >= 1, n <= c.count { return n - 1 }
-        let byOrg = (0..<c.count).filter { c.org($0).contains(word) || c.name($0).contains(word) }
+        let byOrg = c.rows(mentioning: word)
         if byOrg.count == 1 { return byOrg[0] }
         if byOrg.count > 1 {
             throw Diagnostic("'\(word)' matches \(byOrg.count) reports: " + byOrg.prefix(5).map { c.name($0) }.joined(separator: ", "), at: span)
