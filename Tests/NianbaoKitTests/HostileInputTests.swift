@@ -3,7 +3,7 @@
 // with the other files.
 
 import XCTest
-import NianbaoKit
+@testable import NianbaoKit
 
 final class HostileInputTests: XCTestCase {
     var folder = ""
@@ -176,6 +176,22 @@ final class HostileInputTests: XCTestCase {
         let written = try String(contentsOfFile: target, encoding: .utf8)
         XCTAssertTrue(written.hasPrefix("file,org,year,format,layout,warnings,s2.rules.issued"))
         XCTAssertEqual(written.split(separator: "\n").count, 6)
+    }
+
+    /// An export is written as it is made, a megabyte at a time: a write that fails (a full
+    /// disk, here /dev/full) is kept, what follows is dropped, and the export then fails
+    /// whole (the temporary file removed, the target untouched).
+    func testAWriteThatFailsMidwayIsKept() throws {
+        let fd = open("/dev/full", O_WRONLY)
+        try XCTSkipIf(fd < 0, "no /dev/full")
+        defer { close(fd) }
+        var sink = FileSink(fd: fd)
+        sink.append(String(repeating: "年报,", count: 100_000))     // 800 KB: buffered
+        XCTAssertEqual(sink.failure, 0)
+        sink.append(String(repeating: "x", count: 2 << 20))        // past a megabyte: written
+        XCTAssertEqual(sink.failure, ENOSPC)
+        sink.flush()
+        XCTAssertEqual(sink.failure, ENOSPC)
     }
 
     func testHTMLReportsAreReadByContentNotName() throws {

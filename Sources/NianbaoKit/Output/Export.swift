@@ -27,12 +27,81 @@ public enum ExportFormat: String, CaseIterable, Sendable {
     case csv, json, jsonl, tsv, markdown
 }
 
+/// Where an export's bytes go: a file being written (`FileSink`) or memory (`render`). A
+/// national corpus exports to hundreds of megabytes, written as it is made, not first built
+/// as one string.
+public protocol ByteSink {
+    mutating func append(_ bytes: UnsafeBufferPointer<UInt8>)
+}
+
+extension ByteSink {
+    @inline(__always)
+    mutating func append(_ s: String) {
+        var s = s
+        s.withUTF8 { append($0) }
+    }
+
+    mutating func append(_ bytes: [UInt8]) { bytes.withUnsafeBufferPointer { append($0) } }
+}
+
+/// Bytes kept in memory.
+struct MemorySink: ByteSink {
+    var bytes: [UInt8] = []
+    mutating func append(_ b: UnsafeBufferPointer<UInt8>) { bytes.append(contentsOf: b) }
+}
+
+/// Bytes written to a file a megabyte at a time; the first failure is kept and what follows
+/// is dropped.
+public struct FileSink: ByteSink {
+    let fd: Int32
+    private var buffer: [UInt8] = []
+    private(set) var failure: Int32 = 0
+    /// Whether any byte was appended, and the last one: a file ends with a line end.
+    private(set) var last: UInt8?
+
+    init(fd: Int32) {
+        self.fd = fd
+        buffer.reserveCapacity(1 << 20)
+    }
+
+    public mutating func append(_ b: UnsafeBufferPointer<UInt8>) {
+        guard !b.isEmpty else { return }
+        last = b[b.count - 1]
+        if buffer.count + b.count > 1 << 20 { flush() }
+        if b.count >= 1 << 20 { write(b) } else { buffer.append(contentsOf: b) }
+    }
+
+    mutating func flush() {
+        let pending = buffer
+        pending.withUnsafeBufferPointer { write($0) }
+        buffer.removeAll(keepingCapacity: true)
+    }
+
+    private mutating func write(_ b: UnsafeBufferPointer<UInt8>) {
+        guard failure == 0, let base = b.baseAddress else { return }
+        var done = 0
+        while done < b.count {
+            let n = Glibc.write(fd, base + done, b.count - done)
+            if n < 0 { if errno == EINTR { continue }; failure = errno; return }
+            done += n
+        }
+    }
+}
+
 public enum AtomicFile {
     /// Writes `text` to `path` through a temporary file and a rename.
     public static func write(_ text: String, to path: String, span: SourceSpan? = nil) throws(Diagnostic) {
-        var bytes = Array(text.utf8)
-        if !bytes.isEmpty && bytes.last != 0x0A { bytes.append(0x0A) }
-        switch write(bytes, to: path, sync: true) {
+        try write(to: path, span: span) { $0.append(text) }
+    }
+
+    /// Writes what `produce` appends to `path` through a temporary file and a rename, flushed
+    /// to disk first, ending with a line end if it has any bytes.
+    public static func write(to path: String, span: SourceSpan? = nil, _ produce: (inout FileSink) -> Void) throws(Diagnostic) {
+        let outcome = write(to: path, sync: true) { sink in
+            produce(&sink)
+            if let last = sink.last, last != 0x0A { sink.append([0x0A]) }
+        }
+        switch outcome {
         case nil: return
         case .create(let e)?: throw Diagnostic("cannot write '\(path)': \(String(cString: strerror(e)))", at: span)
         case .write(let e)?: throw Diagnostic("cannot write '\(path)': \(String(cString: strerror(e))); nothing was written", at: span)
@@ -44,6 +113,10 @@ public enum AtomicFile {
     /// Writes `bytes` to `path` through a temporary file beside it and a rename, flushed to
     /// disk first when `sync`; on failure the temporary file is removed and `path` untouched.
     static func write(_ bytes: [UInt8], to path: String, sync: Bool) -> Failure? {
+        write(to: path, sync: sync) { $0.append(bytes) }
+    }
+
+    static func write(to path: String, sync: Bool, _ produce: (inout FileSink) -> Void) -> Failure? {
         let dir: String
         if let slash = path.lastIndex(of: "/") { dir = String(path[..<slash]).isEmpty ? "/" : String(path[..<slash]) } else { dir = "." }
         let base = path.split(separator: "/").last.map(String.init) ?? path
@@ -51,15 +124,10 @@ public enum AtomicFile {
         let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
         guard fd >= 0 else { return .create(errno) }
         let tmp = String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-        var failure: Int32 = 0
-        bytes.withUnsafeBytes { buf in
-            var done = 0
-            while done < buf.count {
-                let n = Glibc.write(fd, buf.baseAddress! + done, buf.count - done)
-                if n < 0 { if errno == EINTR { continue }; failure = errno; return }
-                done += n
-            }
-        }
+        var sink = FileSink(fd: fd)
+        produce(&sink)
+        sink.flush()
+        var failure = sink.failure
         if failure == 0 && sync && fsync(fd) != 0 { failure = errno }
         fchmod(fd, 0o644)
         if close(fd) != 0 && failure == 0 { failure = errno }
@@ -75,32 +143,105 @@ public enum AtomicFile {
 public enum ReportExport {
     /// The selected reports with every field, as PRODUCT.md describes.
     public static func render(_ corpus: Corpus, rows: [Int32], format: ExportFormat) -> String {
+        var sink = MemorySink()
+        write(corpus, rows: rows, format: format, to: &sink)
+        return String(decoding: sink.bytes, as: UTF8.self)
+    }
+
+    /// The same, written to `sink` a report at a time: 100,000 reports are 800 MB of JSON.
+    /// Counts, most of every report, are written as digits straight into a buffer; the rest
+    /// goes through the same functions as any table's output.
+    public static func write<Sink: ByteSink>(_ corpus: Corpus, rows: [Int32], format: ExportFormat, to sink: inout Sink) {
         let fields = Form.standard.fields
+        // The count columns, held here: each read of a class's array property is checked for
+        // exclusive access, and there are 254 a report.
+        let ints = corpus.ints
+        // Which fields are amounts, and their columns: a Field copied per cell (its strings
+        // retained and released) was most of the time.
+        let amount = fields.map { $0.kind == .amount }, column = fields.map(\.index)
         switch format {
         case .json, .jsonl:
-            let objects = rows.map { object(corpus, Int($0), fields) }
-            return format == .jsonl ? objects.joined(separator: "\n") : "[" + objects.joined(separator: ",\n ") + "]"
-        case .csv, .tsv, .markdown:
+            // `"s3.new.total": ` for every field, made once.
+            let keys = fields.map { Array((JSON.string($0.id) + ": ").utf8) }
+            var buffer: [UInt8] = []
+            buffer.reserveCapacity(16_384)
+            if format == .json { sink.append("[") }
+            for (k, r) in rows.enumerated() {
+                if k > 0 { sink.append(format == .json ? ",\n " : "\n") }
+                buffer.removeAll(keepingCapacity: true)
+                object(corpus, ints, Int(r), fields, amount, column, keys, into: &buffer)
+                sink.append(buffer)
+            }
+            if format == .json { sink.append("]") }
+        case .csv, .tsv:
+            let separator: Character = format == .csv ? "," : "\t"
+            let columns = ReportAttribute.allCases.map(\.rawValue) + fields.map(\.id)
+            sink.append(columns.map { Renderer.csvField($0, separator: separator) }.joined(separator: String(separator)))
+            var buffer: [UInt8] = []
+            buffer.reserveCapacity(4_096)
+            let sep = UInt8(ascii: format == .csv ? "," : "\t")
+            for r in rows {
+                buffer.removeAll(keepingCapacity: true)
+                buffer.append(0x0A)
+                for (k, a) in ReportAttribute.allCases.enumerated() {
+                    if k > 0 { buffer.append(sep) }
+                    buffer.append(contentsOf: Renderer.csvField(Renderer.rawText(corpus.value(a, Int(r))), separator: separator).utf8)
+                }
+                for k in fields.indices {
+                    buffer.append(sep)
+                    if !amount[k] {
+                        let v = ints[column[k]][Int(r)]
+                        if v != Corpus.nullInt { appendDigits(v, to: &buffer) }
+                    } else {
+                        buffer.append(contentsOf: Renderer.csvField(Renderer.rawText(corpus.value(fields[k], Int(r))), separator: separator).utf8)
+                    }
+                }
+                sink.append(buffer)
+            }
+        case .markdown:
             let columns = ReportAttribute.allCases.map(\.rawValue) + fields.map(\.id)
             let table = ResultTable(columns: columns, rows: rows.map { r in
                 ReportAttribute.allCases.map { corpus.value($0, Int(r)) } + fields.map { corpus.value($0, Int(r)) }
             })
-            let f: OutputFormat = format == .csv ? .csv : (format == .tsv ? .tsv : .markdown)
-            return Renderer(format: f, maxRows: Int.max).render(table)
+            sink.append(Renderer(format: .markdown, maxRows: Int.max).render(table))
         }
     }
 
-    static func object(_ corpus: Corpus, _ r: Int, _ fields: [Field]) -> String {
-        var parts: [String] = []
+    /// One report as a JSON object: its attributes, every field, its warnings.
+    static func object(_ corpus: Corpus, _ ints: [[Int64]], _ r: Int, _ fields: [Field], _ amount: [Bool], _ column: [Int],
+                       _ keys: [[UInt8]], into out: inout [UInt8]) {
+        out.append(UInt8(ascii: "{"))
         for a in [ReportAttribute.file, .org, .year, .format, .layout] {
-            parts.append(JSON.string(a.rawValue) + ": " + JSON.value(corpus.value(a, r)))
+            out.append(contentsOf: (JSON.string(a.rawValue) + ": " + JSON.value(corpus.value(a, r)) + ", ").utf8)
         }
-        let values = fields.map { JSON.string($0.id) + ": " + JSON.value(corpus.value($0, r)) }
-        parts.append("\"fields\": {" + values.joined(separator: ", ") + "}")
+        out.append(contentsOf: "\"fields\": {".utf8)
+        for k in fields.indices {
+            if k > 0 { out.append(0x2C); out.append(0x20) }
+            keys[k].withUnsafeBufferPointer { out.append(contentsOf: $0) }
+            if !amount[k] {
+                let v = ints[column[k]][r]
+                if v == Corpus.nullInt { out.append(contentsOf: [0x6E, 0x75, 0x6C, 0x6C]) } else { appendDigits(v, to: &out) }
+            } else {
+                out.append(contentsOf: JSON.value(corpus.value(fields[k], r)).utf8)
+            }
+        }
+        out.append(contentsOf: "}, ".utf8)
         let warnings = corpus.warnings[r].map { w in
             "{\"line\": \(w.line.map(String.init) ?? "null"), \"code\": \(JSON.string(w.code)), \"message\": \(JSON.string(w.message))}"
         }
-        parts.append("\"warnings\": [" + warnings.joined(separator: ", ") + "]")
-        return "{" + parts.joined(separator: ", ") + "}"
+        out.append(contentsOf: ("\"warnings\": [" + warnings.joined(separator: ", ") + "]}").utf8)
+    }
+
+    /// `v` in decimal, as `String(v)` writes it.
+    @inline(__always)
+    static func appendDigits(_ v: Int64, to out: inout [UInt8]) {
+        if v < 0 { out.append(0x2D) }
+        var m = v.magnitude
+        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)   // up to 20 digits, 24 bytes of room
+        var n = 0
+        withUnsafeMutableBytes(of: &digits) { d in
+            repeat { d[23 - n] = UInt8(truncatingIfNeeded: m % 10) + 0x30; m /= 10; n += 1 } while m > 0
+            out.append(contentsOf: d[(24 - n)...])
+        }
     }
 }

@@ -152,14 +152,13 @@ public enum Commands {
             return .ok
         }
         if let (format, path, span) = exportTarget {
-            let text: String
             switch result {
-            case .selection(let rows): text = ReportExport.render(s.corpus, rows: rows, format: format)
+            case .selection(let rows):
+                try AtomicFile.write(to: path, span: span) { ReportExport.write(s.corpus, rows: rows, format: format, to: &$0) }
             case .table(let t):
                 let f: OutputFormat = format == .csv ? .csv : format == .tsv ? .tsv : format == .json ? .json : format == .jsonl ? .jsonl : .markdown
-                text = Renderer(format: f, maxRows: Int.max).render(t)
+                try AtomicFile.write(Renderer(format: f, maxRows: Int.max).render(t), to: path, span: span)
             }
-            try AtomicFile.write(text, to: path, span: span)
             s.output.out("wrote \(path)")
             return .ok
         }
@@ -211,7 +210,7 @@ public enum Commands {
 
     static func export(_ s: Session, _ inv: CommandInvocation, _ origin: Origin) throws(Diagnostic) -> ExecutionResult {
         let (format, path, span) = try exportArguments(inv)
-        try AtomicFile.write(ReportExport.render(s.corpus, rows: s.selection, format: format), to: path, span: span)
+        try AtomicFile.write(to: path, span: span) { ReportExport.write(s.corpus, rows: s.selection, format: format, to: &$0) }
         s.output.out("wrote \(s.selection.count) report\(s.selection.count == 1 ? "" : "s") to \(path)")
         return .ok
     }
