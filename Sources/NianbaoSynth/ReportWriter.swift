@@ -363,7 +363,7 @@ struct ReportWriter {
             out.append(word ? Word.paragraph(Word.bold(heading(n))) : "<h2>\(heading(n))</h2>")
             switch n {
             case 2, 3, 4:
-                for t in table(n) { out += word ? wordTable(t) : htmlTable(t) }
+                for t in table(n) { out += htmlTable(t, word ? ReportWriter.wordMarkup : bareMarkup) }
             default:
                 for p in body {
                     let text = p.replacing("&", with: "&amp;")
@@ -377,48 +377,49 @@ struct ReportWriter {
         return out.joined(separator: "\n") + "\n"
     }
 
-    func htmlTable(_ t: PrintedTable) -> [String] {
-        var out = ["<table border=\"1\" cellspacing=\"0\">", "<tbody>"]
-        for row in t.htmlHeader {
-            out.append("<tr>" + row.map { text, colspan, rowspan in
-                "<td" + (colspan > 1 ? " colspan=\"\(colspan)\"" : "") + (rowspan > 1 ? " rowspan=\"\(rowspan)\"" : "") + ">"
-                    + text.replacing("（", with: "（<span>").replacing("）", with: "</span>）") + "</td>"
-            }.joined() + "</tr>")
-        }
-        let hasGroups = t.rows.count > 1
-        var covered = 0
-        for r in t.rows {
-            var cells: [String] = []
-            if hasGroups {
-                if let g = r.group {
-                    cells.append("<td" + (r.groupSize > 1 ? " rowspan=\"\(r.groupSize)\"" : "") + ">\(g)</td>")
-                    covered = r.groupSize - 1
-                } else if covered > 0 {
-                    covered -= 1
-                } else {
-                    cells.append("<td></td>")
-                }
-            }
-            if !r.label.isEmpty { cells.append("<td>\(r.label)</td>") }
-            for c in r.cells { cells.append(c.isEmpty ? pickBlank(c) : "<td><p>\(c)</p></td>") }
-            out.append("<tr>" + cells.joined() + "</tr>")
-        }
-        out += ["</tbody>", "</table>"]
-        return out
+    /// How a table's markup is printed: its opening, a row's start, and its cells — a header
+    /// cell (text, colspan, rowspan), a group's or a row's label (text, rowspan), a value.
+    struct TableMarkup {
+        var open: [String]
+        var row: String
+        var header: (String, Int, Int) -> String
+        var label: (String, Int) -> String
+        var value: (String) -> String
     }
 
-    /// The same table as Word saves it: spans unquoted among the cell's width and style, each
-    /// text in a styled paragraph and span, rows with their height, lines wrapped inside tags.
-    func wordTable(_ t: PrintedTable) -> [String] {
-        var out = ["<table class=MsoNormalTable border=1 cellspacing=0 cellpadding=0",
-                   " style='border-collapse:collapse;border:none;mso-border-alt:solid windowtext .5pt'>", "<tbody>"]
+    /// Bare markup, as a content system prints it.
+    var bareMarkup: TableMarkup {
+        TableMarkup(
+            open: ["<table border=\"1\" cellspacing=\"0\">", "<tbody>"], row: "<tr>",
+            header: { text, colspan, rowspan in
+                "<td" + (colspan > 1 ? " colspan=\"\(colspan)\"" : "") + (rowspan > 1 ? " rowspan=\"\(rowspan)\"" : "") + ">"
+                    + text.replacing("（", with: "（<span>").replacing("）", with: "</span>）") + "</td>"
+            },
+            label: { text, rowspan in "<td" + (rowspan > 1 ? " rowspan=\"\(rowspan)\"" : "") + ">\(text)</td>" },
+            value: { [self] c in c.isEmpty ? pickBlank(c) : "<td><p>\(c)</p></td>" })
+    }
+
+    /// As Word saves a table: spans unquoted among the cell's width and style, each text in a
+    /// styled paragraph and span, rows with their height, lines wrapped inside tags.
+    static var wordMarkup: TableMarkup {
         func cell(_ text: String, colspan: Int = 1, rowspan: Int = 1) -> String {
             "<td width=\(60 * colspan)" + (colspan > 1 ? " colspan=\(colspan)" : "") + (rowspan > 1 ? " rowspan=\(rowspan)" : "")
                 + " valign=top style='width:\(45 * colspan).0pt;border:solid windowtext 1.0pt;border-top:none;\n  mso-border-alt:solid windowtext .5pt;padding:0cm 5.4pt 0cm 5.4pt'>"
                 + Word.paragraph(text, centred: true) + "</td>"
         }
+        return TableMarkup(
+            open: ["<table class=MsoNormalTable border=1 cellspacing=0 cellpadding=0",
+                   " style='border-collapse:collapse;border:none;mso-border-alt:solid windowtext .5pt'>", "<tbody>"],
+            row: "<tr style='height:20.25pt'>",
+            header: { cell($0, colspan: $1, rowspan: $2) },
+            label: { cell($0, rowspan: $1) },
+            value: { cell($0.isEmpty ? "&nbsp;" : $0) })
+    }
+
+    func htmlTable(_ t: PrintedTable, _ markup: TableMarkup) -> [String] {
+        var out = markup.open
         for row in t.htmlHeader {
-            out.append("<tr style='height:20.25pt'>" + row.map { cell($0.0, colspan: $0.1, rowspan: $0.2) }.joined() + "</tr>")
+            out.append(markup.row + row.map { markup.header($0.0, $0.1, $0.2) }.joined() + "</tr>")
         }
         let hasGroups = t.rows.count > 1
         var covered = 0
@@ -426,21 +427,23 @@ struct ReportWriter {
             var cells: [String] = []
             if hasGroups {
                 if let g = r.group {
-                    cells.append(cell(g, rowspan: r.groupSize))
+                    cells.append(markup.label(g, r.groupSize))
                     covered = r.groupSize - 1
                 } else if covered > 0 {
                     covered -= 1
                 } else {
-                    cells.append(cell(""))
+                    cells.append(markup.label("", 1))
                 }
             }
-            if !r.label.isEmpty { cells.append(cell(r.label)) }
-            for c in r.cells { cells.append(cell(c.isEmpty ? "&nbsp;" : c)) }
-            out.append("<tr style='height:20.25pt'>" + cells.joined() + "</tr>")
+            if !r.label.isEmpty { cells.append(markup.label(r.label, 1)) }
+            for c in r.cells { cells.append(markup.value(c)) }
+            out.append(markup.row + cells.joined() + "</tr>")
         }
         out += ["</tbody>", "</table>"]
         return out
     }
+
+    func pickBlank(_ c: String) -> String { "<td>&nbsp;</td>" }
 
     /// Word's way of printing a paragraph: a class, an alignment and a styled span.
     enum Word {
@@ -453,5 +456,4 @@ struct ReportWriter {
         static func bold(_ text: String) -> String { "<b><span style='font-family:黑体'>\(text)</span></b>" }
     }
 
-    func pickBlank(_ c: String) -> String { "<td>&nbsp;</td>" }
 }
