@@ -308,14 +308,25 @@ public final class Corpus: @unchecked Sendable {
         return folded.filter { !"()[]\"'·.、".contains($0) }
     }
 
-    private static let droppedFromBodyNames = Set("()[]\"'·.、".unicodeScalars)
+    /// The marks' scalars, and U+0387, which Swift's strings take for '·' (its canonical
+    /// equivalent): a name without any of them holds no character the filter drops.
+    private static let droppedFromBodyNames = Set("()[]\"'·.、\u{387}".unicodeScalars)
 
     /// A short name for a report: its file name without folders and extension.
     public func name(_ row: Int) -> String {
-        var base = Substring(files[row])
-        if let slash = base.lastIndex(of: "/") { base = base[base.index(after: slash)...] }
-        if let dot = base.lastIndex(of: "."), dot != base.startIndex { base = base[..<dot] }
-        return String(base)
+        var file = files[row]
+        return file.withUTF8 { String(decoding: UnsafeBufferPointer(rebasing: $0[Corpus.nameRange($0)]), as: UTF8.self) }
+    }
+
+    /// Where a report's name is in its path's bytes: after the last '/', before the last '.'
+    /// unless that dot begins the file's name.
+    private static func nameRange(_ path: UnsafeBufferPointer<UInt8>) -> Range<Int> {
+        var start = path.count
+        while start > 0, path[start - 1] != 0x2F { start -= 1 }
+        var end = path.count
+        var k = path.count - 1
+        while k > start { if path[k] == 0x2E { end = k; break }; k -= 1 }
+        return start..<end
     }
 
     /// The reports named `name`, found on the bytes of their paths: making the name of each of
@@ -344,14 +355,7 @@ public final class Corpus: @unchecked Sendable {
         var out: [Int] = []
         for row in files.indices {
             var file = files[row]
-            let hit = file.withUTF8 { b -> Bool in
-                var start = b.count
-                while start > 0, b[start - 1] != 0x2F { start -= 1 }
-                var end = b.count
-                var k = b.count - 1
-                while k > start { if b[k] == 0x2E { end = k; break }; k -= 1 }
-                return test(UnsafeBufferPointer(rebasing: b[start..<end]))
-            }
+            let hit = file.withUTF8 { test(UnsafeBufferPointer(rebasing: $0[Corpus.nameRange($0)])) }
             if hit { out.append(row) }
         }
         return out
