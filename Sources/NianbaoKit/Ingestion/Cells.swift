@@ -114,6 +114,25 @@ public enum Lines {
     }
 }
 
+/// Arithmetic on the sixteen byte lanes of a vector, for the searches that pass over text
+/// sixteen bytes at a time (here and in `HTMLText`).
+enum Lanes {
+    /// The high bit of each lane of `x` that is zero, and no other bit. Lanes do not carry
+    /// into each other, so this is exact.
+    @inline(__always)
+    static func zero(_ x: SIMD16<UInt8>) -> SIMD16<UInt8> { ~(((x & 0x7F) &+ 0x7F) | x) & 0x80 }
+
+    /// The first lane whose high bit `marks` sets, or nil.
+    @inline(__always)
+    static func first(_ marks: SIMD16<UInt8>) -> Int? {
+        let words = unsafeBitCast(marks, to: SIMD2<UInt64>.self)
+        // Byte k of the block is bit 8k + 7 of a little-endian word.
+        if words[0] != 0 { return words[0].littleEndian.trailingZeroBitCount >> 3 }
+        if words[1] != 0 { return 8 + words[1].littleEndian.trailingZeroBitCount >> 3 }
+        return nil
+    }
+}
+
 /// Three byte values looked for sixteen bytes at a time: line ends, tabs and pipes. Most of a
 /// report is Chinese text, whose bytes are never these, so a byte-at-a-time loop spends most
 /// of its steps learning that nothing is there.
@@ -132,12 +151,8 @@ struct ByteSearch {
     @inline(__always)
     private func isOne(_ x: UInt8) -> Bool { x == values.0 || x == values.1 || x == values.2 }
 
-    /// The high bit of each lane of `x` that is zero, and no other bit. Lanes do not carry
-    /// into each other, so this is exact.
     @inline(__always)
-    private static func zeroLanes(_ x: SIMD16<UInt8>) -> SIMD16<UInt8> {
-        ~(((x & 0x7F) &+ 0x7F) | x) & 0x80
-    }
+    private static func zeroLanes(_ x: SIMD16<UInt8>) -> SIMD16<UInt8> { Lanes.zero(x) }
 
     /// Calls `body` with the index of each byte of `p[from..<end]` that is one of the values,
     /// in order.

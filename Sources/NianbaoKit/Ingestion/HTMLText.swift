@@ -226,15 +226,12 @@ enum TagAttributes {
     @inline(__always)
     private static func nextS(_ base: UnsafePointer<UInt8>, from: Int, before end: Int) -> Int {
         @inline(__always) func lanes(_ at: Int, _ letter: UInt8) -> SIMD16<UInt8> {
-            let x = (UnsafeRawPointer(base + at).loadUnaligned(as: SIMD16<UInt8>.self) | 0x20) ^ letter
-            return ~(((x & 0x7F) &+ 0x7F) | x) & 0x80
+            Lanes.zero((UnsafeRawPointer(base + at).loadUnaligned(as: SIMD16<UInt8>.self) | 0x20) ^ letter)
         }
         var j = from
         // `end` leaves three bytes after it ("pan"): the second load stays inside.
         while j + 16 <= end {
-            let found = unsafeBitCast(lanes(j, 0x73) & lanes(j + 1, 0x70), to: SIMD2<UInt64>.self)
-            if found[0] != 0 { return j + found[0].littleEndian.trailingZeroBitCount >> 3 }
-            if found[1] != 0 { return j + 8 + found[1].littleEndian.trailingZeroBitCount >> 3 }
+            if let k = Lanes.first(lanes(j, 0x73) & lanes(j + 1, 0x70)) { return j + k }
             j += 16
         }
         while j < end, base[j] | 0x20 != 0x73 || base[j + 1] | 0x20 != 0x70 { j += 1 }
@@ -452,20 +449,16 @@ private struct PageReader {
     }
 
     /// Where the next '>', '"', "'" or line feed is in `page` from `from` on (the end if
-    /// none), sixteen bytes at a time (see `ByteSearch` for the arithmetic).
+    /// none), sixteen bytes at a time (`Lanes`).
     @inline(__always)
     static func nextAttributeMark(_ page: UnsafeBufferPointer<UInt8>, from: Int) -> Int {
         let n = page.count
         var j = from
         guard let base = page.baseAddress else { return n }
-        @inline(__always) func zeroLanes(_ x: SIMD16<UInt8>) -> SIMD16<UInt8> { ~(((x & 0x7F) &+ 0x7F) | x) & 0x80 }
         while j + 16 <= n {
             let v = UnsafeRawPointer(base + j).loadUnaligned(as: SIMD16<UInt8>.self)
-            let found = zeroLanes(v ^ 0x3E) | zeroLanes(v ^ 0x22) | zeroLanes(v ^ 0x27) | zeroLanes(v ^ 0x0A)
-            let words = unsafeBitCast(found, to: SIMD2<UInt64>.self)
-            // Byte k of the block is bit 8k + 7 of a little-endian word.
-            if words[0] != 0 { return j + words[0].littleEndian.trailingZeroBitCount >> 3 }
-            if words[1] != 0 { return j + 8 + words[1].littleEndian.trailingZeroBitCount >> 3 }
+            let found = Lanes.zero(v ^ 0x3E) | Lanes.zero(v ^ 0x22) | Lanes.zero(v ^ 0x27) | Lanes.zero(v ^ 0x0A)
+            if let k = Lanes.first(found) { return j + k }
             j += 16
         }
         while j < n, page[j] != 0x3E, page[j] != 0x22, page[j] != 0x27, page[j] != 0x0A { j += 1 }
