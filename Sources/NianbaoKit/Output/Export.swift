@@ -149,87 +149,96 @@ public enum ReportExport {
     }
 
     /// The same, written to `sink` a report at a time: 100,000 reports are 800 MB of JSON.
-    /// Counts, most of every report, are written as digits straight into a buffer; the rest
-    /// goes through the same functions as any table's output.
     public static func write<Sink: ByteSink>(_ corpus: Corpus, rows: [Int32], format: ExportFormat, to sink: inout Sink) {
-        let fields = Form.standard.fields
-        // The count columns, held here: each read of a class's array property is checked for
-        // exclusive access, and there are 254 a report.
-        let ints = corpus.ints
-        // Which fields are amounts, and their columns: a Field copied per cell (its strings
-        // retained and released) was most of the time.
-        let amount = fields.map { $0.kind == .amount }, column = fields.map(\.index)
+        let fields = FieldWriter(corpus)
+        var buffer: [UInt8] = []
+        buffer.reserveCapacity(16_384)
         switch format {
         case .json, .jsonl:
             // `"s3.new.total": ` for every field, made once.
-            let keys = fields.map { Array((JSON.string($0.id) + ": ").utf8) }
-            var buffer: [UInt8] = []
-            buffer.reserveCapacity(16_384)
+            let keys = fields.fields.map { Array((JSON.string($0.id) + ": ").utf8) }
             if format == .json { sink.append("[") }
-            for (k, r) in rows.enumerated() {
-                if k > 0 { sink.append(format == .json ? ",\n " : "\n") }
+            for (n, r32) in rows.enumerated() {
+                if n > 0 { sink.append(format == .json ? ",\n " : "\n") }
+                let r = Int(r32)
                 buffer.removeAll(keepingCapacity: true)
-                object(corpus, ints, Int(r), fields, amount, column, keys, into: &buffer)
+                buffer.append(UInt8(ascii: "{"))
+                for a in [ReportAttribute.file, .org, .year, .format, .layout] {
+                    buffer.append(contentsOf: (JSON.string(a.rawValue) + ": " + JSON.value(corpus.value(a, r)) + ", ").utf8)
+                }
+                buffer.append(contentsOf: "\"fields\": {".utf8)
+                for k in keys.indices {
+                    if k > 0 { buffer.append(0x2C); buffer.append(0x20) }
+                    keys[k].withUnsafeBufferPointer { buffer.append(contentsOf: $0) }
+                    fields.append(k, r, null: FieldWriter.jsonNull, amount: JSON.value, to: &buffer)
+                }
+                buffer.append(contentsOf: "}, ".utf8)
+                let warnings = corpus.warnings[r].map { w in
+                    "{\"line\": \(w.line.map(String.init) ?? "null"), \"code\": \(JSON.string(w.code)), \"message\": \(JSON.string(w.message))}"
+                }
+                buffer.append(contentsOf: ("\"warnings\": [" + warnings.joined(separator: ", ") + "]}").utf8)
                 sink.append(buffer)
             }
             if format == .json { sink.append("]") }
         case .csv, .tsv:
             let separator: Character = format == .csv ? "," : "\t"
-            let columns = ReportAttribute.allCases.map(\.rawValue) + fields.map(\.id)
+            func field(_ v: Value) -> String { Renderer.csvField(Renderer.rawText(v), separator: separator) }
+            let columns = ReportAttribute.allCases.map(\.rawValue) + fields.fields.map(\.id)
             sink.append(columns.map { Renderer.csvField($0, separator: separator) }.joined(separator: String(separator)))
-            var buffer: [UInt8] = []
-            buffer.reserveCapacity(4_096)
             let sep = UInt8(ascii: format == .csv ? "," : "\t")
-            for r in rows {
+            for r32 in rows {
+                let r = Int(r32)
                 buffer.removeAll(keepingCapacity: true)
                 buffer.append(0x0A)
                 for (k, a) in ReportAttribute.allCases.enumerated() {
                     if k > 0 { buffer.append(sep) }
-                    buffer.append(contentsOf: Renderer.csvField(Renderer.rawText(corpus.value(a, Int(r))), separator: separator).utf8)
+                    buffer.append(contentsOf: field(corpus.value(a, r)).utf8)
                 }
-                for k in fields.indices {
+                for k in fields.fields.indices {
                     buffer.append(sep)
-                    if !amount[k] {
-                        let v = ints[column[k]][Int(r)]
-                        if v != Corpus.nullInt { appendDigits(v, to: &buffer) }
-                    } else {
-                        buffer.append(contentsOf: Renderer.csvField(Renderer.rawText(corpus.value(fields[k], Int(r))), separator: separator).utf8)
-                    }
+                    fields.append(k, r, null: [], amount: field, to: &buffer)
                 }
                 sink.append(buffer)
             }
         case .markdown:
-            let columns = ReportAttribute.allCases.map(\.rawValue) + fields.map(\.id)
+            let columns = ReportAttribute.allCases.map(\.rawValue) + fields.fields.map(\.id)
             let table = ResultTable(columns: columns, rows: rows.map { r in
-                ReportAttribute.allCases.map { corpus.value($0, Int(r)) } + fields.map { corpus.value($0, Int(r)) }
+                ReportAttribute.allCases.map { corpus.value($0, Int(r)) } + fields.fields.map { corpus.value($0, Int(r)) }
             })
             sink.append(Renderer(format: .markdown, maxRows: Int.max).render(table))
         }
     }
 
-    /// One report as a JSON object: its attributes, every field, its warnings.
-    static func object(_ corpus: Corpus, _ ints: [[Int64]], _ r: Int, _ fields: [Field], _ amount: [Bool], _ column: [Int],
-                       _ keys: [[UInt8]], into out: inout [UInt8]) {
-        out.append(UInt8(ascii: "{"))
-        for a in [ReportAttribute.file, .org, .year, .format, .layout] {
-            out.append(contentsOf: (JSON.string(a.rawValue) + ": " + JSON.value(corpus.value(a, r)) + ", ").utf8)
+    /// Every field of a report as an export writes it. A count, most of every report, goes
+    /// from its column to digits in the buffer; an amount through the format's own text.
+    /// The columns and the fields' kinds are held here: a class's array property is checked
+    /// for exclusive access at each read, and a Field copied per cell (its strings retained
+    /// and released) was most of an export's time.
+    private struct FieldWriter {
+        static let jsonNull = Array("null".utf8)
+        let corpus: Corpus
+        let fields = Form.standard.fields
+        let ints: [[Int64]]
+        let isAmount: [Bool], column: [Int]
+
+        init(_ corpus: Corpus) {
+            self.corpus = corpus
+            ints = corpus.ints
+            isAmount = fields.map { $0.kind == .amount }
+            column = fields.map(\.index)
         }
-        out.append(contentsOf: "\"fields\": {".utf8)
-        for k in fields.indices {
-            if k > 0 { out.append(0x2C); out.append(0x20) }
-            keys[k].withUnsafeBufferPointer { out.append(contentsOf: $0) }
-            if !amount[k] {
-                let v = ints[column[k]][r]
-                if v == Corpus.nullInt { out.append(contentsOf: [0x6E, 0x75, 0x6C, 0x6C]) } else { appendDigits(v, to: &out) }
-            } else {
-                out.append(contentsOf: JSON.value(corpus.value(fields[k], r)).utf8)
+
+        /// Field `k` of report `r`: its digits, `null` when it has no number, an amount as
+        /// `amount` prints its value.
+        @inline(__always)
+        func append(_ k: Int, _ r: Int, null: [UInt8], amount: (Value) -> String, to out: inout [UInt8]) {
+            if isAmount[k] {
+                out.append(contentsOf: amount(corpus.value(fields[k], r)).utf8)
+                return
             }
+            let v = ints[column[k]][r]
+            if v == Corpus.nullInt { out.append(contentsOf: null) } else { ReportExport.appendDigits(v, to: &out) }
         }
-        out.append(contentsOf: "}, ".utf8)
-        let warnings = corpus.warnings[r].map { w in
-            "{\"line\": \(w.line.map(String.init) ?? "null"), \"code\": \(JSON.string(w.code)), \"message\": \(JSON.string(w.message))}"
-        }
-        out.append(contentsOf: ("\"warnings\": [" + warnings.joined(separator: ", ") + "]}").utf8)
     }
 
     /// `v` in decimal, as `String(v)` writes it.
