@@ -180,7 +180,7 @@ public final class Corpus: @unchecked Sendable {
     /// order): one copy per column when the rows are the whole batch.
     func append(_ reports: [Report], from batch: ColumnBatch, rows: [Int]) {
         precondition(reports.count == rows.count)
-        for report in reports { appendAttributes(report) }
+        appendAttributes(reports)
         let whole = rows.count == batch.capacity && rows.last.map { $0 == rows.count - 1 } ?? true
         func copy<T>(_ column: inout [T], _ base: UnsafeMutablePointer<T>, _ field: Int) {
             let start = base + field * batch.capacity
@@ -204,29 +204,37 @@ public final class Corpus: @unchecked Sendable {
         count += reports.count
     }
 
-    private func appendAttributes(_ report: Report) {
-        fileIndex[report.file] = files.count
-        files.append(report.file)
-        let org = report.org ?? ""
-        if let code = orgIndex[PrintedName(org)] {
-            orgCodes.append(code)
-        } else {
-            let code = Int32(orgNames.count)
-            orgIndex[PrintedName(org)] = code
-            orgNames.append(org)
-            orgCodes.append(code)
+    /// The reports' attributes, one array at a time: each access to an array property of a
+    /// class is checked for exclusivity, and fourteen appends a report cost 1,500
+    /// instructions of checks on the loading thread.
+    private func appendAttributes(_ reports: [Report]) {
+        var codes: [Int32] = []
+        codes.reserveCapacity(reports.count)
+        for (k, report) in reports.enumerated() {
+            fileIndex[report.file] = files.count + k
+            let org = report.org ?? ""
+            if let code = orgIndex[PrintedName(org)] {
+                codes.append(code)
+            } else {
+                let code = Int32(orgNames.count)
+                orgIndex[PrintedName(org)] = code
+                orgNames.append(org)
+                codes.append(code)
+            }
         }
-        years.append(report.year.map(Int64.init) ?? Corpus.nullInt)
-        formats.append(report.format)
-        layouts.append(report.layout)
-        warnings.append(report.warnings)
-        encodings.append(report.encoding)
-        periods.append(report.period)
-        signed.append(report.signed)
-        statedNumbers.append(report.statedNumbers)
-        mentionsProcessingFee.append(report.mentionsProcessingFee)
-        narrativeFingerprints.append(report.narrativeFingerprints)
-        sectionLines.append(report.sectionLines)
+        orgCodes += codes
+        files += reports.lazy.map(\.file)
+        years += reports.lazy.map { $0.year.map(Int64.init) ?? Corpus.nullInt }
+        formats += reports.lazy.map(\.format)
+        layouts += reports.lazy.map(\.layout)
+        warnings += reports.lazy.map(\.warnings)
+        encodings += reports.lazy.map(\.encoding)
+        periods += reports.lazy.map(\.period)
+        signed += reports.lazy.map(\.signed)
+        statedNumbers += reports.lazy.map(\.statedNumbers)
+        mentionsProcessingFee += reports.lazy.map(\.mentionsProcessingFee)
+        narrativeFingerprints += reports.lazy.map(\.narrativeFingerprints)
+        sectionLines += reports.lazy.map(\.sectionLines)
     }
 
     /// Reserves room for `n` more reports: the columns, the report attributes and the file
@@ -234,6 +242,9 @@ public final class Corpus: @unchecked Sendable {
     public func reserve(_ n: Int) {
         let target = count + n
         fileIndex.reserveCapacity(target)
+        // At most one new body a report: growing the name index rehashed every name at each
+        // doubling (0.9% of a 100,000-report load's time).
+        orgIndex.reserveCapacity(orgNames.count + n); orgNames.reserveCapacity(orgNames.count + n)
         files.reserveCapacity(target); orgCodes.reserveCapacity(target); years.reserveCapacity(target)
         formats.reserveCapacity(target); layouts.reserveCapacity(target); warnings.reserveCapacity(target)
         encodings.reserveCapacity(target); periods.reserveCapacity(target); signed.reserveCapacity(target)
