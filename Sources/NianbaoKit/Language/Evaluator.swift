@@ -54,6 +54,15 @@ public struct Evaluator {
                 k += 3
                 continue
             }
+            // `select … | top N` and `reports | top N` list only the N reports they keep: a
+            // listing is made report by report, so its first N rows are the first N reports'.
+            if k + 1 < stages.count, case .top(let n) = stages[k + 1].stage, case .selection(let rows) = state {
+                switch stage {
+                case .select(let columns): state = .table(select(Array(rows.prefix(n)), columns)); k += 2; continue
+                case .reports: state = .table(reportsTable(Array(rows.prefix(n)))); k += 2; continue
+                default: break
+                }
+            }
             // `sort … | top N` over a table keeps only N rows while ordering.
             if case .sort(let key, let descending) = stage, k + 1 < stages.count, case .top(let n) = stages[k + 1].stage,
                case .table(let table) = state {
@@ -118,8 +127,10 @@ public struct Evaluator {
         case .attribute(let a):
             let c = corpus
             if a == .org {
-                let codes = c.orgCodes, names = c.orgNames.map { $0.isEmpty ? Value.null : Value.string($0) }
-                return { r in names[Int(codes[r])] }
+                // Each report's name from its code, made as it is asked for: a query that reads
+                // a few reports' bodies should not first make a value for every body.
+                let codes = c.orgCodes, names = c.orgNames
+                return { r in let name = names[Int(codes[r])]; return name.isEmpty ? .null : .string(name) }
             }
             return { r in c.value(a, r) }
         case .binding(_, let inner):
