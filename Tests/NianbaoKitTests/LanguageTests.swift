@@ -24,6 +24,23 @@ final class LanguageTests: XCTestCase {
         return (r, out.text)
     }
 
+    /// `select … | top N` and `reports | top N` list only the reports they keep: the rows must
+    /// be the first N of the whole listing, in CSV, with any N.
+    func testListingsCutByTopAreTheFirstRowsOfTheWholeListing() {
+        for listing in ["select org, year, s3.new.total * 2", "reports", "filter year >= 2021 | select file, org"] {
+            let (wholeResult, whole) = run(listing)
+            XCTAssertEqual(wholeResult, .ok)
+            let lines = whole.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+            XCTAssertGreaterThan(lines.count, 100, listing)
+            for n in [0, 1, 7, 150, 100_000] {
+                let (result, cut) = run("\(listing) | top \(n)")
+                XCTAssertEqual(result, .ok)
+                let expected = lines.prefix(1 + min(n, lines.count - 1)).joined(separator: "\n")
+                XCTAssertEqual(cut.trimmingCharacters(in: .newlines), expected.trimmingCharacters(in: .newlines), "\(listing) | top \(n)")
+            }
+        }
+    }
+
     func testGroupFastPathsAgreeWithAPlainComputation() {
         let c = Self.corpus
         let f = Form.standard.field(named: "s3.new.total")!
