@@ -41,6 +41,26 @@ final class LanguageTests: XCTestCase {
         }
     }
 
+    /// Printed, a listing is made only as far as maxrows shows it; the line saying how many
+    /// rows were left out counts them all, and the rows shown are the whole listing's first.
+    func testAListingCutAtMaxrowsCountsEveryRow() {
+        func printed(_ source: String, _ format: OutputFormat) -> String {
+            let out = BufferOutput()
+            let session = Session(corpus: Self.corpus, output: out)
+            session.settings.format = format
+            session.settings.maxRows = 5
+            XCTAssertEqual(session.execute(source: source, origin: .script("t.nbs")), .ok)
+            return out.text
+        }
+        for format in [OutputFormat.table, .markdown] {
+            let firstFive = printed("select org, year | top 5", format)
+            let cut = printed("select org, year", format)
+            let n = Self.corpus.count
+            XCTAssertTrue(cut.hasPrefix(firstFive.trimmingCharacters(in: .newlines)), "\(format)")
+            XCTAssertTrue(cut.contains("… \(n - 5) more rows not shown (\(n) in all"), "\(format): \(cut)")
+        }
+    }
+
     func testGroupFastPathsAgreeWithAPlainComputation() {
         let c = Self.corpus
         let f = Form.standard.field(named: "s3.new.total")!

@@ -12,6 +12,9 @@ public struct ResultTable: Sendable {
     public var rows: [[Value]]
     /// Rows left out by the producer itself (not by maxrows).
     public var note: String?
+    /// How many rows the whole result has when `rows` are only its first ones: a listing made
+    /// for a screen that shows maxrows of 100,000 rows makes only those (`Evaluator.listingLimit`).
+    public var totalRows: Int?
 
     public init(columns: [String], rows: [[Value]], note: String? = nil) {
         self.columns = columns
@@ -31,6 +34,10 @@ public struct Evaluator {
 
     /// When the rows are not reports (the findings of `check | …`): how a row is listed.
     public var rowTable: (([Int32]) -> ResultTable)?
+
+    /// When the result is for a screen that shows only its first rows: a listing (`select`,
+    /// `reports`) that ends the pipeline makes only that many, and says how many there are.
+    public var listingLimit: Int?
 
     public init(corpus: Corpus, cancel: CancellationFlag? = nil) {
         self.corpus = corpus
@@ -61,6 +68,19 @@ public struct Evaluator {
                 case .select(let columns): state = .table(select(Array(rows.prefix(n)), columns)); k += 2; continue
                 case .reports: state = .table(reportsTable(Array(rows.prefix(n)))); k += 2; continue
                 default: break
+                }
+            }
+            // A listing that ends the pipeline, for a screen: only the rows it will show.
+            if k == stages.count - 1, let limit = listingLimit, case .selection(let rows) = state, rows.count > limit {
+                var listing: ResultTable?
+                switch stage {
+                case .select(let columns): listing = select(Array(rows.prefix(limit)), columns)
+                case .reports: listing = reportsTable(Array(rows.prefix(limit)))
+                default: break
+                }
+                if var listing {
+                    listing.totalRows = rows.count
+                    return .table(listing)
                 }
             }
             // `sort … | top N` over a table keeps only N rows while ordering.

@@ -81,7 +81,16 @@ public struct Renderer {
 
     private func limited(_ table: ResultTable) -> (rows: ArraySlice<[Value]>, omitted: Int) {
         let rows = table.rows.prefix(maxRows > 0 ? maxRows : table.rows.count)
-        return (rows, table.rows.count - rows.count)
+        return (rows, Renderer.total(table) - rows.count)
+    }
+
+    /// The rows of the whole result, of which the table may hold only the first.
+    private static func total(_ table: ResultTable) -> Int { max(table.rows.count, table.totalRows ?? 0) }
+
+    /// How many rows this renderer shows of a result (nil: all of them): a producer need not
+    /// make more.
+    public var shownRows: Int? {
+        (format == .table || format == .markdown) && maxRows > 0 ? maxRows : nil
     }
 
     private func omittedLine(_ omitted: Int, total: Int) -> String {
@@ -108,7 +117,7 @@ public struct Renderer {
         }
         out.append(line("└", "┴", "┘"))
         var text = out.joined(separator: "\n")
-        if omitted > 0 { text += "\n" + omittedLine(omitted, total: table.rows.count) }
+        if omitted > 0 { text += "\n" + omittedLine(omitted, total: Renderer.total(table)) }
         if let note = table.note { text += "\n" + note }
         return text
     }
@@ -156,7 +165,7 @@ public struct Renderer {
         var out = ["| " + table.columns.map { esc(TerminalSafe.escape($0)) }.joined(separator: " | ") + " |"]
         out.append("|" + numeric.map { $0 ? " ---: " : " --- " }.joined(separator: "|") + "|")
         for row in rows { out.append("| " + row.map { esc(Renderer.text($0)) }.joined(separator: " | ") + " |") }
-        if omitted > 0 { out.append("") ; out.append(omittedLine(omitted, total: table.rows.count)) }
+        if omitted > 0 { out.append("") ; out.append(omittedLine(omitted, total: Renderer.total(table))) }
         return out.joined(separator: "\n")
     }
 

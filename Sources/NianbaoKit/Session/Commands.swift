@@ -143,7 +143,9 @@ public enum Commands {
         }
         var parser = try Parser(statement, scope: SessionScope(s))
         let pipeline = try parser.parsePipeline()
-        let evaluator = Evaluator(corpus: s.corpus, cancel: s.cancel)
+        var evaluator = Evaluator(corpus: s.corpus, cancel: s.cancel)
+        // Printed, a listing is cut at maxrows: only those rows are made. Exported, all are.
+        if exportTarget == nil { evaluator.listingLimit = s.renderer.shownRows }
         let result = try evaluator.run(pipeline, on: s.selection)
         if pipeline.stages.count == 1, case .filter = pipeline.stages[0].stage, exportTarget == nil,
            case .selection(let rows) = result {
