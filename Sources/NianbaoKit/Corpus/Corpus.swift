@@ -286,7 +286,18 @@ public final class Corpus: @unchecked Sendable {
     /// Each organisation code's position in name order (UTF-8 byte order), computed once.
     public var orgRank: [Int32] {
         if let r = cachedOrgRank, r.count == orgNames.count { return r }
-        let order = orgNames.indices.sorted { orgNames[$0].utf8.lexicographicallyPrecedes(orgNames[$1].utf8) }
+        // The names' bytes side by side, compared with memcmp: comparing two names through
+        // their UTF-8 views, a byte at a time, made the first `group org` of 100,000 bodies
+        // take 0.2 s in this sort.
+        var bytes: [UInt8] = [], starts: [Int] = [0]
+        for var name in orgNames { name.withUTF8 { bytes.append(contentsOf: $0) }; starts.append(bytes.count) }
+        let order = bytes.withUnsafeBufferPointer { b in
+            orgNames.indices.sorted { x, y in
+                let lx = starts[x + 1] - starts[x], ly = starts[y + 1] - starts[y]
+                let c = memcmp(b.baseAddress! + starts[x], b.baseAddress! + starts[y], min(lx, ly))
+                return c != 0 ? c < 0 : lx < ly
+            }
+        }
         var rank = [Int32](repeating: 0, count: orgNames.count)
         for (k, code) in order.enumerated() { rank[code] = Int32(k) }
         cachedOrgRank = rank
