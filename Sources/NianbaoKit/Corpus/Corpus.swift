@@ -326,13 +326,14 @@ public final class Corpus: @unchecked Sendable {
     static func bodyName(_ org: String) -> String {
         let folded = LabelFolding.fold(org)
         // Most names hold none of the marks dropped: no filtering by characters then.
-        guard folded.unicodeScalars.contains(where: { droppedFromBodyNames.contains($0) }) else { return folded }
-        return folded.filter { !"()[]\"'·.、".contains($0) }
+        guard folded.unicodeScalars.contains(where: { droppedScalars.contains($0) }) else { return folded }
+        return folded.filter { !droppedFromBodyNames.contains($0) }
     }
 
-    /// The marks' scalars, and U+0387, which Swift's strings take for '·' (its canonical
-    /// equivalent): a name without any of them holds no character the filter drops.
-    private static let droppedFromBodyNames = Set("()[]\"'·.、\u{387}".unicodeScalars)
+    private static let droppedFromBodyNames = "()[]\"'·.、"
+    /// Their scalars, and U+0387, which Swift's strings take for '·' (its canonical
+    /// equivalent): a name without any of these holds no character the filter drops.
+    private static let droppedScalars = Set((droppedFromBodyNames + "\u{387}").unicodeScalars)
 
     /// A short name for a report: its file name without folders and extension.
     public func name(_ row: Int) -> String {

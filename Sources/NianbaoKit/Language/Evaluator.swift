@@ -63,25 +63,17 @@ public struct Evaluator {
             }
             // `select … | top N` and `reports | top N` list only the N reports they keep: a
             // listing is made report by report, so its first N rows are the first N reports'.
-            if k + 1 < stages.count, case .top(let n) = stages[k + 1].stage, case .selection(let rows) = state {
-                switch stage {
-                case .select(let columns): state = .table(select(Array(rows.prefix(n)), columns)); k += 2; continue
-                case .reports: state = .table(reportsTable(Array(rows.prefix(n)))); k += 2; continue
-                default: break
-                }
+            if k + 1 < stages.count, case .top(let n) = stages[k + 1].stage, case .selection(let rows) = state,
+               let listing = listing(stage, Array(rows.prefix(n))) {
+                state = .table(listing)
+                k += 2
+                continue
             }
             // A listing that ends the pipeline, for a screen: only the rows it will show.
-            if k == stages.count - 1, let limit = listingLimit, case .selection(let rows) = state, rows.count > limit {
-                var listing: ResultTable?
-                switch stage {
-                case .select(let columns): listing = select(Array(rows.prefix(limit)), columns)
-                case .reports: listing = reportsTable(Array(rows.prefix(limit)))
-                default: break
-                }
-                if var listing {
-                    listing.totalRows = rows.count
-                    return .table(listing)
-                }
+            if k == stages.count - 1, let limit = listingLimit, case .selection(let rows) = state, rows.count > limit,
+               var listing = listing(stage, Array(rows.prefix(limit))) {
+                listing.totalRows = rows.count
+                return .table(listing)
             }
             // `sort … | top N` over a table keeps only N rows while ordering.
             if case .sort(let key, let descending) = stage, k + 1 < stages.count, case .top(let n) = stages[k + 1].stage,
@@ -94,6 +86,15 @@ public struct Evaluator {
             k += 1
         }
         return state
+    }
+
+    /// The table a listing stage (`select`, `reports`) makes of `rows`; nil for any other stage.
+    private func listing(_ stage: Stage, _ rows: [Int32]) -> ResultTable? {
+        switch stage {
+        case .select(let columns): return select(rows, columns)
+        case .reports: return reportsTable(rows)
+        default: return nil
+        }
     }
 
     private func apply(_ stage: Stage, span: SourceSpan, to state: PipelineOutput) throws(Diagnostic) -> PipelineOutput {
