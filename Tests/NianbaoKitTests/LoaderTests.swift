@@ -50,6 +50,34 @@ final class LoaderTests: XCTestCase {
         XCTAssertEqual(Loader.load([base], into: whole).reports, 5)
         XCTAssertEqual(whole.count, 5)
     }
+
+    /// A link to a report file is that report: found beside it in a folder, or named later, it
+    /// is not loaded a second time (grep -r would not follow it; a sum must not count it twice).
+    func testALinkToAReportIsThatReport() throws {
+        let target = base + "/reports/minquan-2021.txt"
+        try FileManager.default.createSymbolicLink(atPath: base + "/reports/zz-copy.txt", withDestinationPath: target)
+        let corpus = Corpus()
+        let summary = Loader.load([base + "/reports"], into: corpus)
+        XCTAssertEqual(summary.reports, 5)
+        XCTAssertEqual(corpus.files.map { ($0 as NSString).lastPathComponent }.filter { $0.hasPrefix("zz") }, [])
+        let total = corpus.sum(fieldID: "s3.new.total")
+        XCTAssertGreaterThan(total, 0)
+
+        // Named on its own afterwards, by the link or through the linked folder.
+        for spelling in [base + "/reports/zz-copy.txt", base + "/linked/zz-copy.txt"] {
+            let again = Loader.load([spelling], into: corpus)
+            XCTAssertEqual(again.reports, 0, spelling)
+            XCTAssertEqual(again.alreadyLoaded, 1, spelling)
+        }
+        XCTAssertEqual(corpus.index(ofFile: base + "/reports/zz-copy.txt"), corpus.index(ofFile: target))
+        XCTAssertEqual(corpus.sum(fieldID: "s3.new.total"), total)
+
+        // The link loaded first, its target later: still one report.
+        let other = Corpus()
+        XCTAssertEqual(Loader.load([base + "/reports/zz-copy.txt"], into: other).reports, 1)
+        XCTAssertEqual(Loader.load([base + "/reports"], into: other).reports, 4)
+        XCTAssertEqual(other.count, 5)
+    }
 }
 
 extension LoaderTests {

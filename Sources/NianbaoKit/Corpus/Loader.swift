@@ -134,14 +134,22 @@ public struct LoadSummary: Sendable {
 
 /// A file's path spelt one way, however it was given: its folder resolved by `realpath`
 /// (`./Data`, `Data/../Data`, an absolute path, a symbolic link to the folder), each folder
-/// once. Loading `Data` and then `./Data` must not load every report twice: an auditor's
-/// sums would double. A path whose folder does not resolve (gone since) stays as given.
+/// once, and the file itself when it is a symbolic link (`b.txt -> a.txt` is a.txt). Loading
+/// `Data` and then `./Data` must not load every report twice: an auditor's sums would double.
+/// A path whose folder does not resolve (gone since) stays as given.
 struct CanonicalPaths {
     private var folders: [Substring: String] = [:]
     /// The last folder resolved: a load's files come folder by folder.
     private var lastFolder: Substring = "", lastResolved = ""
 
     mutating func path(_ path: String) -> String {
+        // A link to a file names its target. One lstat per file: canonical paths are made
+        // only when a load may name a file twice, never for a single folder without links.
+        var st = stat()
+        if lstat(path, &st) == 0, (st.st_mode & S_IFMT) == S_IFLNK, let p = realpath(path, nil) {
+            defer { free(p) }
+            return String(cString: p)
+        }
         let slash = path.lastIndex(of: "/")
         let folder = slash.map { $0 == path.startIndex ? path[...$0] : path[..<$0] } ?? "."
         let resolved = folder == lastFolder ? lastResolved : resolve(folder)
@@ -183,7 +191,7 @@ public enum Loader {
                 collect(path, into: &files, failures: &failures, linked: &linked)
             }
         }
-        // One path names a file once unless a link to a folder was followed; several paths
+        // One path names a file once unless a link was followed; several paths
         // can name it twice (a folder and a file in it, the same folder spelt two ways).
         if paths.count > 1 || linked {
             var seen = Set<String>()
@@ -193,8 +201,8 @@ public enum Loader {
         return (files, failures)
     }
 
-    /// `linked` is set when a symbolic link to a folder is followed: the folder's files may
-    /// then be found twice.
+    /// `linked` is set when a symbolic link is followed: the files of a linked folder, or a
+    /// linked file, may then be found twice.
     private static func collect(_ path: String, into files: inout [String], failures: inout [LoadFailure], linked: inout Bool) {
         var st = stat()
         guard stat(path, &st) == 0 else {
@@ -231,7 +239,7 @@ public enum Loader {
                     var cst = stat()
                     guard stat(child, &cst) == 0 else { continue }
                     isFolder = (cst.st_mode & S_IFMT) == S_IFDIR
-                    if isFolder { linked = true }
+                    if type == UInt8(DT_LNK) { linked = true }
                 }
                 if isFolder { children.append(.folder(child)) }
                 else if hasReportExtension(name) { children.append(.file(child)) }
