@@ -287,20 +287,23 @@ final class TextTests: XCTestCase {
         XCTAssertGreaterThan(found, 1_500)
     }
 
-    /// The decoder's one pass (eight ASCII bytes at a time, Chinese characters two at a time)
-    /// answers as a byte-by-byte reading does, on Chinese text with bytes changed at random:
-    /// leads E0 and ED with second bytes on both sides of their limits, cut sequences, stray
-    /// continuation bytes, surrogates, overlong forms, and control bytes among ASCII.
+    /// The decoder's one pass (sixteen bytes at a time while they are plain, else a sequence
+    /// at a time) answers as a byte-by-byte reading does, on text with bytes changed at
+    /// random: leads E0 and ED with second bytes on both sides of their limits, cut
+    /// sequences, stray continuation bytes, surrogates, overlong forms, and control bytes
+    /// among ASCII, wherever they fall against the sixteen-byte blocks.
     func testTextScanAgreesWithAPlainReading() {
         var rng = SeededRandom(seed: 2026)
-        // Chinese with short ASCII runs, and markup: long ASCII runs, passed sixteen bytes at a time.
+        // Chinese with short ASCII runs; markup (long ASCII runs); two-, three- and four-byte
+        // characters, among them the limits of E0 and ED (U+0800, U+D7FF) and an emoji.
         let texts = [Array("本机关2021年收到政府信息公开申请214件，予以公开（一）ab\t12 xyz\n".utf8),
-                     Array("<td width=60 valign=top style='width:45.0pt;border:solid windowtext 1.0pt;padding:0cm 5.4pt'>3</td>\n".utf8)]
+                     Array("<td width=60 valign=top style='width:45.0pt;border:solid windowtext 1.0pt;padding:0cm 5.4pt'>3</td>\n".utf8),
+                     Array("café 总计\u{0800}é\u{D7FF}😀 ü—“申请”\r\n𠀀中文ß12\t\u{07FF}\u{E000}\u{FFFF}\u{10FFFF}".utf8)]
         let replacements: [UInt8] = [0xE0, 0xED, 0x80, 0x9F, 0xA0, 0xBF, 0xC0, 0xC2, 0xEF, 0xF0, 0xF4, 0xF5,
                                      0xFF, 0x41, 0x00, 0x01, 0x09, 0x0A, 0x0C, 0x0D, 0x1F, 0x20]
         var invalid = 0, withControls = 0
-        for round in 0..<40_000 {
-            let text = texts[round % 2]
+        for round in 0..<60_000 {
+            let text = texts[round % 3]
             var bytes = Array(repeating: text, count: Int.random(in: 1...3, using: &rng)).flatMap { $0 }
             for _ in 0..<Int.random(in: 0...3, using: &rng) {
                 bytes[Int.random(in: 0..<bytes.count, using: &rng)] = replacements.randomElement(using: &rng)!

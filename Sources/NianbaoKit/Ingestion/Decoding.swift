@@ -65,9 +65,10 @@ public enum Decoder {
     }
 
     /// What one pass over a file's bytes tells: whether it is all white space, has NUL bytes,
-    /// how many control bytes it has, and whether it is valid UTF-8. ASCII is taken eight
-    /// bytes at a time, since most of a report's bytes are ASCII or the lead of a CJK
-    /// character.
+    /// how many control bytes it has, and whether it is valid UTF-8. Sixteen bytes at a time
+    /// while they are plain (`isPlainBlock`): ASCII without control bytes, and whole
+    /// sequences of the common leads. Anything else, and the first bytes and the last, a
+    /// sequence at a time.
     struct TextScan {
         var onlySpace = true
         var hasNUL = false
@@ -79,7 +80,23 @@ public enum Decoder {
             guard let base = p.baseAddress else { return }
             let raw = UnsafeRawPointer(base)
             var i = 0
+            // Bytes before `sequential` are read a sequence at a time: a block the vector test
+            // turned away. `vectorEnd` is where the last plain block ended.
+            var sequential = 0, vectorEnd = -1
             while i < n {
+                if i >= sequential && i >= 3 && !onlySpace {
+                    if i + 16 <= n && TextScan.isPlainBlock(raw, at: i) {
+                        i += 16
+                        vectorEnd = i
+                        continue
+                    }
+                    sequential = i + 16
+                    // A character whose lead ended the plain block runs into this one: it is
+                    // read again from its lead (its bytes before `i` are only its continuations).
+                    if vectorEnd == i {
+                        if base[i - 1] >= 0xC0 { i -= 1 } else if base[i - 2] >= 0xE0 { i -= 2 } else if base[i - 3] >= 0xF0 { i -= 3 }
+                    }
+                }
                 if i + 8 <= n {
                     let w = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
                     if w & 0x8080_8080_8080_8080 == 0 {
@@ -142,6 +159,36 @@ public enum Decoder {
                 let len = Decoder.sequenceLength(base, i, n)
                 if len == 0 { isValidUTF8 = false; i += 1 } else { i += len }
             }
+            // A plain block that ends the text must not end inside a character.
+            if vectorEnd == n && (base[n - 1] >= 0xC0 || base[n - 2] >= 0xE0 || base[n - 3] >= 0xF0) {
+                isValidUTF8 = false
+            }
+        }
+
+        /// Whether the sixteen bytes at `i` are plain, and valid UTF-8 given the three before
+        /// them: every continuation byte (10xxxxxx) is where a lead before it wants one, and
+        /// there is none where one is wanted; no control byte but tab, LF and CR; no lead
+        /// whose second byte has a narrower range or that is never valid (C0, C1, E0, ED, F0
+        /// and up, read a sequence at a time). A character may run past the block's end: the
+        /// next block, or the reading after it, checks its last bytes.
+        @inline(__always)
+        static func isPlainBlock(_ raw: UnsafeRawPointer, at i: Int) -> Bool {
+            // Vectors, not scalars, on the right of each comparison: compared with a vector
+            // the comparison is one instruction; with a scalar, a loop over the lanes.
+            typealias Bytes16 = SIMD16<UInt8>
+            let v = raw.loadUnaligned(fromByteOffset: i, as: Bytes16.self)
+            let back1 = raw.loadUnaligned(fromByteOffset: i - 1, as: Bytes16.self)
+            let back2 = raw.loadUnaligned(fromByteOffset: i - 2, as: Bytes16.self)
+            let back3 = raw.loadUnaligned(fromByteOffset: i - 3, as: Bytes16.self)
+            let continuation = (v & Bytes16(repeating: 0xC0)) .== Bytes16(repeating: 0x80)
+            let wanted = (back1 .>= Bytes16(repeating: 0xC0)) .| (back2 .>= Bytes16(repeating: 0xE0))
+                .| (back3 .>= Bytes16(repeating: 0xF0))
+            let spacing = (v .== Bytes16(repeating: 0x09)) .| (v .== Bytes16(repeating: 0x0A)) .| (v .== Bytes16(repeating: 0x0D))
+            let control = (v .< Bytes16(repeating: 0x20)) .& .!spacing
+            let rareLead = (v .>= Bytes16(repeating: 0xF0)) .| ((v & Bytes16(repeating: 0xFE)) .== Bytes16(repeating: 0xC0))
+                .| (v .== Bytes16(repeating: 0xE0)) .| (v .== Bytes16(repeating: 0xED))
+            let bad = unsafeBitCast((continuation .^ wanted) .| control .| rareLead, to: SIMD2<UInt64>.self)
+            return bad[0] | bad[1] == 0
         }
 
         /// The high bit of each byte of `w` that equals `b`, and no other bit.
