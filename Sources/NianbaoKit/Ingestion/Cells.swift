@@ -114,19 +114,24 @@ public enum Lines {
     }
 }
 
-/// Arithmetic on the sixteen byte lanes of a vector, for the searches that pass over text
-/// sixteen bytes at a time (here and in `HTMLText`).
+/// Comparisons on the sixteen byte lanes of a vector, for the searches that pass over text
+/// sixteen bytes at a time (here, in `HTMLText` and in the decoder).
+///
+/// A lane that matches is 0xFF, one that does not is 0. Each comparison is against a vector
+/// of the byte repeated: that compiles to one vector instruction, where comparing with a
+/// scalar compiles to a loop over the lanes.
 enum Lanes {
-    /// The high bit of each lane of `x` that is zero, and no other bit. Lanes do not carry
-    /// into each other, so this is exact.
+    /// The lanes of `v` that equal `byte`.
     @inline(__always)
-    static func zero(_ x: SIMD16<UInt8>) -> SIMD16<UInt8> { ~(((x & 0x7F) &+ 0x7F) | x) & 0x80 }
+    static func equal(_ v: SIMD16<UInt8>, _ byte: UInt8) -> SIMD16<UInt8> {
+        unsafeBitCast(v .== SIMD16<UInt8>(repeating: byte), to: SIMD16<UInt8>.self)
+    }
 
-    /// The first lane whose high bit `marks` sets, or nil.
+    /// The first lane that `marks` sets, or nil.
     @inline(__always)
     static func first(_ marks: SIMD16<UInt8>) -> Int? {
         let words = unsafeBitCast(marks, to: SIMD2<UInt64>.self)
-        // Byte k of the block is bit 8k + 7 of a little-endian word.
+        // Byte k of the block is bits 8k…8k+7 of a little-endian word.
         if words[0] != 0 { return words[0].littleEndian.trailingZeroBitCount >> 3 }
         if words[1] != 0 { return 8 + words[1].littleEndian.trailingZeroBitCount >> 3 }
         return nil
@@ -136,23 +141,15 @@ enum Lanes {
 /// Three byte values looked for sixteen bytes at a time: line ends, tabs and pipes. Most of a
 /// report is Chinese text, whose bytes are never these, so a byte-at-a-time loop spends most
 /// of its steps learning that nothing is there.
-///
-/// The comparisons are written as per-byte arithmetic on a vector: it compiles to a few
-/// vector instructions, where the vector `.==` operators compile to one comparison per byte.
 struct ByteSearch {
     private let values: (UInt8, UInt8, UInt8)
-    private let a: SIMD16<UInt8>, b: SIMD16<UInt8>, c: SIMD16<UInt8>
 
     init(_ v0: UInt8, _ v1: UInt8, _ v2: UInt8) {
         values = (v0, v1, v2)
-        a = SIMD16(repeating: v0); b = SIMD16(repeating: v1); c = SIMD16(repeating: v2)
     }
 
     @inline(__always)
     private func isOne(_ x: UInt8) -> Bool { x == values.0 || x == values.1 || x == values.2 }
-
-    @inline(__always)
-    private static func zeroLanes(_ x: SIMD16<UInt8>) -> SIMD16<UInt8> { Lanes.zero(x) }
 
     /// Calls `body` with the index of each byte of `p[from..<end]` that is one of the values,
     /// in order.
@@ -161,12 +158,12 @@ struct ByteSearch {
         var i = from
         while i + 16 <= end {
             let v = UnsafeRawPointer(p + i).loadUnaligned(as: SIMD16<UInt8>.self)
-            let found = Self.zeroLanes(v ^ a) | Self.zeroLanes(v ^ b) | Self.zeroLanes(v ^ c)
+            let found = Lanes.equal(v, values.0) | Lanes.equal(v, values.1) | Lanes.equal(v, values.2)
             let words = unsafeBitCast(found, to: SIMD2<UInt64>.self)
-            // Byte k of the block is bit 8k + 7 of a little-endian word.
-            var w = words[0].littleEndian
+            // Byte k of the block is bits 8k…8k+7 of a little-endian word: one bit of each.
+            var w = words[0].littleEndian & 0x8080_8080_8080_8080
             while w != 0 { body(i + w.trailingZeroBitCount >> 3); w &= w &- 1 }
-            w = words[1].littleEndian
+            w = words[1].littleEndian & 0x8080_8080_8080_8080
             while w != 0 { body(i + 8 + w.trailingZeroBitCount >> 3); w &= w &- 1 }
             i += 16
         }

@@ -226,7 +226,7 @@ enum TagAttributes {
     @inline(__always)
     private static func nextS(_ base: UnsafePointer<UInt8>, from: Int, before end: Int) -> Int {
         @inline(__always) func lanes(_ at: Int, _ letter: UInt8) -> SIMD16<UInt8> {
-            Lanes.zero((UnsafeRawPointer(base + at).loadUnaligned(as: SIMD16<UInt8>.self) | 0x20) ^ letter)
+            Lanes.equal(UnsafeRawPointer(base + at).loadUnaligned(as: SIMD16<UInt8>.self) | SIMD16(repeating: 0x20), letter)
         }
         var j = from
         // `end` leaves three bytes after it ("pan"): the second load stays inside.
@@ -457,7 +457,7 @@ private struct PageReader {
         guard let base = page.baseAddress else { return n }
         while j + 16 <= n {
             let v = UnsafeRawPointer(base + j).loadUnaligned(as: SIMD16<UInt8>.self)
-            let found = Lanes.zero(v ^ 0x3E) | Lanes.zero(v ^ 0x22) | Lanes.zero(v ^ 0x27) | Lanes.zero(v ^ 0x0A)
+            let found = Lanes.equal(v, 0x3E) | Lanes.equal(v, 0x22) | Lanes.equal(v, 0x27) | Lanes.equal(v, 0x0A)
             if let k = Lanes.first(found) { return j + k }
             j += 16
         }
