@@ -92,8 +92,11 @@ public enum CellClassifier {
         // A label starts with a CJK character or a bracket: not a number, not a mark.
         if cell.count > 9, let f = cell.first, f >= 0xE4, f <= 0xE9 { return .text }
         if cell.count <= 9, markLeads.contains(Int(cell.first!)) {
-            if notApplicableMarks.contains(where: { cell.elementsEqual($0) }) { return .notApplicable }
-            if blankMarks.contains(where: { cell.elementsEqual($0) }) { return .blank }
+            // Lengths first: most short cells that pass the first byte are labels (总计, 其他
+            // share a lead byte with 无), and a length is cheaper to compare than bytes.
+            let n = cell.count
+            if notApplicableMarks.contains(where: { $0.count == n && cell.elementsEqual($0) }) { return .notApplicable }
+            if blankMarks.contains(where: { $0.count == n && cell.elementsEqual($0) }) { return .blank }
         }
         return mayBeNumber(cell) ? parseNumber(cell) ?? .text : .text
     }
@@ -108,7 +111,8 @@ public enum CellClassifier {
             if b < 0x80 { i += 1; continue }
             if b == 0xEF { i += 3; continue }
             let rest = cell[i...]
-            return rest.count <= CellUnit.longestBytes && CellUnit.byteForms.contains { rest.elementsEqual($0.bytes) }
+            let n = rest.count
+            return n <= CellUnit.longestBytes && CellUnit.byteForms.contains { $0.bytes.count == n && rest.elementsEqual($0.bytes) }
         }
         return true
     }
