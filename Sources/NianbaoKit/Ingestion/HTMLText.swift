@@ -306,8 +306,7 @@ private struct PageReader {
                 characterReference()
             } else if Self.isPlain(b) {
                 // A run of plain text, copied at once.
-                var j = i + 1
-                while j < n, Self.isPlain(page[j]) { j += 1 }
+                let j = nextNonPlain(from: i + 1)
                 addText(page[i..<j])
                 i = j
             } else {
@@ -342,6 +341,24 @@ private struct PageReader {
     /// Text bytes that `addText` keeps as they are: not markup, not a line break or tab.
     @inline(__always)
     static func isPlain(_ b: UInt8) -> Bool { b != 0x3C && b != 0x26 && b != 0x0A && b != 0x0D && b != 0x09 }
+
+    /// Where the first byte from `from` on that is not plain is, or the end: sixteen bytes at
+    /// a time (`Lanes`), as most runs between a page's tags are short but a paragraph's is long.
+    @inline(__always)
+    func nextNonPlain(from: Int) -> Int {
+        let n = page.count
+        var j = from
+        let base = page.baseAddress!
+        while j + 16 <= n {
+            let v = UnsafeRawPointer(base + j).loadUnaligned(as: SIMD16<UInt8>.self)
+            let found = Lanes.equal(v, 0x3C) | Lanes.equal(v, 0x26) | Lanes.equal(v, 0x0A)
+                | Lanes.equal(v, 0x0D) | Lanes.equal(v, 0x09)
+            if let k = Lanes.first(found) { return j + k }
+            j += 16
+        }
+        while j < n, Self.isPlain(page[j]) { j += 1 }
+        return j
+    }
 
     /// A run of plain bytes (see `isPlain`).
     mutating func addText(_ run: TextBytes) {
