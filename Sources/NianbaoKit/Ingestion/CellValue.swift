@@ -82,6 +82,7 @@ public enum CellClassifier {
         cell.withUnsafeBufferPointer { classify($0[...]) }
     }
 
+    @inline(__always)
     static func classify(_ cell: TextBytes) -> CellValue {
         if cell.isEmpty { return .blank }
         if cell.count <= 18, cell.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) {
