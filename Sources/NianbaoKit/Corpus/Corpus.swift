@@ -210,9 +210,11 @@ public final class Corpus: @unchecked Sendable {
     private func appendAttributes(_ reports: [Report]) {
         var codes: [Int32] = []
         codes.reserveCapacity(reports.count)
-        for (k, report) in reports.enumerated() {
-            fileIndex[report.file] = files.count + k
-            let org = report.org ?? ""
+        // By index: a report taken from the array by `for … in` is copied, a retain for
+        // each of its arrays and strings.
+        for k in reports.indices {
+            fileIndex[reports[k].file] = files.count + k
+            let org = reports[k].org ?? ""
             if let code = orgIndex[PrintedName(org)] {
                 codes.append(code)
             } else {

@@ -47,7 +47,8 @@ final class Slots<Element>: @unchecked Sendable {
         buffer.deallocate()
     }
 
-    func set(_ i: Int, _ value: Element) { buffer[i] = value }
+    /// Moves `value` into slot `i` (taken, not borrowed: storing a borrowed value copies it).
+    func set(_ i: Int, _ value: consuming Element) { buffer[i] = value }
 
     /// The value at `i`, copied.
     func peek(_ i: Int) -> Element { buffer[i] }
@@ -99,10 +100,13 @@ final class ResultSlots: Sendable {
             } else {
                 result = Loader.parse(path, index: index, cache: cache)
             }
-            switch result {
+            // The report is moved, never copied: a copy retains each of its arrays and
+            // strings, and its readings are swapped out rather than copied.
+            switch consume result {
             case .success(var report):
-                run.append(report.cells)
-                report.cells = FieldCells(count: 0)
+                var cells = FieldCells(count: 0)
+                swap(&cells, &report.cells)
+                run.append(cells)
                 results.set(first + k, .success(report))
             case .failure(let failure):
                 storeRun()
