@@ -85,6 +85,15 @@ public enum Decoder {
             var sequential = 0, vectorEnd = -1
             while i < n {
                 if i >= sequential && i >= 3 && !onlySpace {
+                    // Printable ASCII (a page's markup, its styles) is passed a block at a time
+                    // in a loop of its own, once no character before it is left open.
+                    if i + 16 <= n && TextScan.isPrintableASCII(raw, at: i)
+                        && base[i - 1] < 0xC0 && base[i - 2] < 0xE0 && base[i - 3] < 0xF0 {
+                        i += 16
+                        while i + 16 <= n && TextScan.isPrintableASCII(raw, at: i) { i += 16 }
+                        vectorEnd = i
+                        continue
+                    }
                     if i + 16 <= n && TextScan.isPlainBlock(raw, at: i) {
                         i += 16
                         vectorEnd = i
@@ -163,6 +172,16 @@ public enum Decoder {
             if vectorEnd == n && (base[n - 1] >= 0xC0 || base[n - 2] >= 0xE0 || base[n - 3] >= 0xF0) {
                 isValidUTF8 = false
             }
+        }
+
+        /// Whether the sixteen bytes at `i` are all 0x20…0x7F: a byte's high bit is set in
+        /// `v | (v - 0x20)` when it is either below 0x20 or not ASCII.
+        @inline(__always)
+        static func isPrintableASCII(_ raw: UnsafeRawPointer, at i: Int) -> Bool {
+            typealias Bytes16 = SIMD16<UInt8>
+            let v = raw.loadUnaligned(fromByteOffset: i, as: Bytes16.self)
+            let flagged = unsafeBitCast((v | (v &- Bytes16(repeating: 0x20))) & Bytes16(repeating: 0x80), to: SIMD2<UInt64>.self)
+            return flagged[0] | flagged[1] == 0
         }
 
         /// Whether the sixteen bytes at `i` are plain, and valid UTF-8 given the three before
