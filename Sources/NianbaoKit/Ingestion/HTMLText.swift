@@ -398,26 +398,52 @@ private struct PageReader {
         let w = UnsafeRawPointer(page.baseAddress! + i).loadUnaligned(as: UInt64.self).littleEndian
         // Each ends within the eight bytes: a tag with attributes (Word prints nothing else)
         // has no '>' there, and is turned away at once.
-        guard Decoder.TextScan.bytes(w, equalTo: 0x3E) != 0 else { return false }
-        for t in commonTags where w & t.mask == t.bytes {
-            i += t.length
-            // No attributes: an empty run where they would be, before the '>'.
-            if t.closing { endTag(t.name, line: line) } else { startTag(t.name, page[(i - 1)..<(i - 1)], line: line) }
-            return true
+        let ends = Decoder.TextScan.bytes(w, equalTo: 0x3E)
+        guard ends != 0 else { return false }
+        // The bytes up to the first '>', found in a table by a hash of them: a search of the
+        // list, its exit at a different tag each time, was mispredicted at most tags.
+        let length = ends.trailingZeroBitCount >> 3 + 1
+        let tag = length == 8 ? w : w & ((1 << (8 * UInt64(length))) - 1)
+        var slot = CommonTag.slot(of: tag)
+        while true {
+            let t = commonTags[slot]
+            guard t.length > 0 else { return false }
+            if t.bytes == tag {
+                i += length
+                // No attributes: an empty run where they would be, before the '>'.
+                if t.closing { endTag(t.name, line: line) } else { startTag(t.name, page[(i - 1)..<(i - 1)], line: line) }
+                return true
+            }
+            slot = (slot + 1) & (CommonTag.slots - 1)
         }
-        return false
     }
 
-    /// The tags of `commonTag`, most frequent first: each tag's bytes as a little-endian
-    /// word, the mask of its length, its name and whether it is an end tag.
-    static let commonTagTable: [(bytes: UInt64, mask: UInt64, length: Int, name: TagName, closing: Bool)] =
-        ["</td>", "<td>", "<p>", "</p>", "<tr>", "</tr>", "<span>", "</span>", "<br>", "<th>", "</th>", "<b>", "</b>"].map { tag in
+    /// A tag of `commonTag`: its bytes as a little-endian word, its length (0 for an empty
+    /// slot of the table), its name and whether it is an end tag.
+    struct CommonTag {
+        var bytes: UInt64 = 0, length = 0, name = TagName(packed: 0), closing = false
+
+        /// The table's size: a power of two, under half full.
+        static let slots = 32
+
+        @inline(__always)
+        static func slot(of bytes: UInt64) -> Int { Int(truncatingIfNeeded: (bytes &* 0x9E37_79B9_7F4A_7C15) >> 59) }
+    }
+
+    /// The common tags by `CommonTag.slot` of their bytes (open addressing).
+    static let commonTagTable: [CommonTag] = {
+        var table = [CommonTag](repeating: CommonTag(), count: CommonTag.slots)
+        for tag in ["</td>", "<td>", "<p>", "</p>", "<tr>", "</tr>", "<span>", "</span>", "<br>", "<th>", "</th>", "<b>", "</b>"] {
             let bytes = Array(tag.utf8)
             let word = bytes.enumerated().reduce(UInt64(0)) { $0 | UInt64($1.element) << (8 * UInt64($1.offset)) }
             let closing = bytes[1] == 0x2F
             let name = TagName(packed: bytes[(closing ? 2 : 1)..<(bytes.count - 1)].reduce(0) { $0 << 8 | UInt64($1) })
-            return (word, bytes.count == 8 ? ~0 : (1 << (8 * UInt64(bytes.count))) - 1, bytes.count, name, closing)
+            var slot = CommonTag.slot(of: word)
+            while table[slot].length > 0 { slot = (slot + 1) & (CommonTag.slots - 1) }
+            table[slot] = CommonTag(bytes: word, length: bytes.count, name: name, closing: closing)
         }
+        return table
+    }()
 
     mutating func tag() {
         let start = i
