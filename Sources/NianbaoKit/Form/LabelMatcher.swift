@@ -68,7 +68,10 @@ final class LabelMatcher {
             return compute(raw)
         }
         let bytes = UnsafeRawPointer(start + raw.startIndex)
-        let hash = LabelMatcher.hash(bytes, n)
+        // Bytes of the text after the label may be read (and masked off): it saves a loop
+        // over the last few bytes, whose count differs from one label to the next.
+        let readable = raw.base.count - raw.startIndex
+        let hash = LabelMatcher.hash(bytes, n, readable: readable)
         var slot = Int(truncatingIfNeeded: hash) & mask
         while slots[slot] >= 0 {
             let entry = entries[Int(slots[slot])]
@@ -110,23 +113,29 @@ final class LabelMatcher {
         arenaUsed = 0
     }
 
-    /// Eight bytes at a time; the tail is loaded a byte at a time so no read passes the end.
+    /// Eight bytes at a time. The last word is the eight bytes that end the label when it has
+    /// that many (overlapping the one before), else the label's bytes and what follows them,
+    /// masked off, when `readable` bytes from `p` may be read; a byte at a time only when
+    /// neither (a label of under eight bytes at the very end of the text).
     @inline(__always)
-    static func hash(_ p: UnsafeRawPointer, _ n: Int) -> UInt64 {
+    static func hash(_ p: UnsafeRawPointer, _ n: Int, readable: Int) -> UInt64 {
         let k: UInt64 = 0x9E37_79B9_7F4A_7C15
         var h = UInt64(n) &* k
         var i = 0
-        while i + 8 <= n {
+        while i + 8 < n {
             h = (h ^ p.loadUnaligned(fromByteOffset: i, as: UInt64.self)) &* k
             h ^= h >> 29
             i += 8
         }
-        var tail: UInt64 = 0
-        var shift: UInt64 = 0
-        while i < n {
-            tail |= UInt64(p.load(fromByteOffset: i, as: UInt8.self)) << shift
-            shift += 8
-            i += 1
+        let tail: UInt64
+        if n >= 8 {
+            tail = p.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self)
+        } else if readable >= 8 {
+            tail = p.loadUnaligned(as: UInt64.self).littleEndian & ((1 << UInt64(8 * n)) &- 1)
+        } else {
+            var t: UInt64 = 0
+            for j in 0..<n { t |= UInt64(p.load(fromByteOffset: j, as: UInt8.self)) << UInt64(8 * j) }
+            tail = t
         }
         h = (h ^ tail) &* k
         return h ^ (h >> 32)
