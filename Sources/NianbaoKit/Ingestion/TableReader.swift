@@ -369,7 +369,7 @@ struct Section3Reader: RowReader {
 
     mutating func text(_ cell: RawCell) {
         let hits = labels.match(cell.bytes)
-        if let t = match(labels.folded, hits) {
+        if let t = Self.match(labels.folded, hits, inBody: inBody, currentGroup: currentGroup) {
             flush()
             target = t
             targetLine = cell.line
@@ -382,7 +382,10 @@ struct Section3Reader: RowReader {
         }
     }
 
-    private func match(_ folded: UnsafeBufferPointer<UInt8>, _ hits: KeywordHits) -> Target? {
+    /// What a label names. Static, given the two things of the reader it needs: a method
+    /// of the reader was handed a copy of the whole reader (a memcpy for every label).
+    private static func match(_ folded: UnsafeBufferPointer<UInt8>, _ hits: KeywordHits,
+                              inBody: Bool, currentGroup: Int?) -> Target? {
         if hits.isEmpty { return nil }
         if let i = Keywords.s3Rows.first(hits) { return .row(i) }
         if inBody, hits.contains(Keywords.total) { return .row(Keywords.s3Total) }
