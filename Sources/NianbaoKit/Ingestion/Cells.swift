@@ -115,7 +115,7 @@ public enum Lines {
 }
 
 /// Comparisons on the sixteen byte lanes of a vector, for the searches that pass over text
-/// sixteen bytes at a time (here, in `HTMLText` and in the decoder).
+/// sixteen bytes at a time (here and in `HTMLText`; `Decoder.TextScan` compares the same way).
 ///
 /// A lane that matches is 0xFF, one that does not is 0. Each comparison is against a vector
 /// of the byte repeated: that compiles to one vector instruction, where comparing with a

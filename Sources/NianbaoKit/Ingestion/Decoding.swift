@@ -112,20 +112,9 @@ public enum Decoder {
                         // All ASCII: only control bytes other than tab, LF and CR (and the first
                         // non-space) need a look. Each mask has the high bit of its bytes.
                         let below20 = ~((w | 0x8080_8080_8080_8080) &- 0x2020_2020_2020_2020) & 0x8080_8080_8080_8080
-                        // Most words hold no byte below 0x20 at all: no tab or line end to tell apart.
-                        if below20 == 0 && !onlySpace {
-                            i += 8
-                            // A run of ASCII (a page's markup, styles) goes on sixteen bytes at
-                            // a time while none is non-ASCII or below 0x20: a byte's high bit is
-                            // set in `v | (v - 0x20)` when it is either.
-                            while i + 16 <= n {
-                                let v = raw.loadUnaligned(fromByteOffset: i, as: SIMD16<UInt8>.self)
-                                let flagged = unsafeBitCast((v | (v &- 0x20)) & 0x80, to: SIMD2<UInt64>.self)
-                                guard flagged[0] | flagged[1] == 0 else { break }
-                                i += 16
-                            }
-                            continue
-                        }
+                        // Most words hold no byte below 0x20 at all: no tab or line end to tell
+                        // apart. (Longer runs of ASCII are passed by the blocks above.)
+                        if below20 == 0 && !onlySpace { i += 8; continue }
                         let spacing = TextScan.bytes(w, equalTo: 0x09) | TextScan.bytes(w, equalTo: 0x0A)
                             | TextScan.bytes(w, equalTo: 0x0D)
                         if below20 & ~spacing == 0 && !onlySpace { i += 8; continue }
@@ -192,8 +181,7 @@ public enum Decoder {
         /// next block, or the reading after it, checks its last bytes.
         @inline(__always)
         static func isPlainBlock(_ raw: UnsafeRawPointer, at i: Int) -> Bool {
-            // Vectors, not scalars, on the right of each comparison: compared with a vector
-            // the comparison is one instruction; with a scalar, a loop over the lanes.
+            // Vectors, not scalars, on the right of each comparison, as in `Lanes`.
             typealias Bytes16 = SIMD16<UInt8>
             let v = raw.loadUnaligned(fromByteOffset: i, as: Bytes16.self)
             let back1 = raw.loadUnaligned(fromByteOffset: i - 1, as: Bytes16.self)
