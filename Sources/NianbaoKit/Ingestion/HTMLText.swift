@@ -282,8 +282,9 @@ private struct PageReader {
 
     /// `nameByteTable`, held here: the static is checked for initialisation at each use.
     private let nameBytes = PageReader.nameByteTable
-    /// `commonTagTable`, held here for the same reason.
+    /// `commonTagTable` and `tagStartTable`, held here for the same reason.
     private let commonTags = PageReader.commonTagTable
+    private let tagStarts = PageReader.tagStartTable
 
     init(_ page: UnsafeBufferPointer<UInt8>) {
         self.page = page
@@ -319,10 +320,21 @@ private struct PageReader {
         flush()
     }
 
+    /// Whether `c`, after a '<', starts a tag: a letter, '/', '!' or '?'. A table, not tests:
+    /// a page alternates start and end tags, and a test that stopped at the first condition
+    /// met (a letter for `<td>`, '/' for `</td>`) was mispredicted at each change.
     @inline(__always)
-    func isTagStart(_ c: UInt8) -> Bool {
-        (c | 0x20) >= 0x61 && (c | 0x20) <= 0x7A || c == 0x2F || c == 0x21 || c == 0x3F
-    }
+    func isTagStart(_ c: UInt8) -> Bool { tagStarts[Int(c)] }
+
+    /// `isTagStart` by byte value. Built once, never freed.
+    nonisolated(unsafe) static let tagStartTable: UnsafePointer<Bool> = {
+        let table = UnsafeMutablePointer<Bool>.allocate(capacity: 256)
+        for c in 0..<256 {
+            let b = UInt8(c)
+            table[c] = (b | 0x20) >= 0x61 && (b | 0x20) <= 0x7A || b == 0x2F || b == 0x21 || b == 0x3F
+        }
+        return UnsafePointer(table)
+    }()
 
     /// A text byte: into the open cell, or the block outside tables; line breaks are dropped
     /// (a page wraps its source lines anywhere), tabs in cells become spaces.
@@ -426,8 +438,11 @@ private struct PageReader {
         /// The table's size: a power of two, under half full.
         static let slots = 32
 
+        /// The multiplier was chosen (by trying random odd numbers) so that the thirteen tags
+        /// fall in thirteen slots: a tag is then found at its first probe. (With the golden
+        /// ratio's, `<td>` and `</td>` shared a slot, and the probe after was mispredicted.)
         @inline(__always)
-        static func slot(of bytes: UInt64) -> Int { Int(truncatingIfNeeded: (bytes &* 0x9E37_79B9_7F4A_7C15) >> 59) }
+        static func slot(of bytes: UInt64) -> Int { Int(truncatingIfNeeded: (bytes &* 0xE8E2_5D94_0ED9_0475) >> 59) }
     }
 
     /// The common tags by `CommonTag.slot` of their bytes (open addressing).
