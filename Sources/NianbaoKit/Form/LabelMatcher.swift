@@ -113,19 +113,23 @@ final class LabelMatcher {
         arenaUsed = 0
     }
 
-    /// Eight bytes at a time. The last word is the eight bytes that end the label when it has
-    /// that many (overlapping the one before), else the label's bytes and what follows them,
-    /// masked off, when `readable` bytes from `p` may be read; a byte at a time only when
-    /// neither (a label of under eight bytes at the very end of the text).
+    /// The length and at most three words: the first sixteen bytes and the last eight
+    /// (overlapping when the label is shorter), so that no loop runs a count that differs
+    /// from one label to the next. Labels that agree in all three and in length share a hash
+    /// and are told apart by their bytes. A label under eight bytes is its bytes and what
+    /// follows them, masked off, when `readable` bytes from `p` may be read; a byte at a time
+    /// only at the very end of the text.
     @inline(__always)
     static func hash(_ p: UnsafeRawPointer, _ n: Int, readable: Int) -> UInt64 {
         let k: UInt64 = 0x9E37_79B9_7F4A_7C15
         var h = UInt64(n) &* k
-        var i = 0
-        while i + 8 < n {
-            h = (h ^ p.loadUnaligned(fromByteOffset: i, as: UInt64.self)) &* k
+        if n > 8 {
+            h = (h ^ p.loadUnaligned(as: UInt64.self)) &* k
             h ^= h >> 29
-            i += 8
+        }
+        if n > 16 {
+            h = (h ^ p.loadUnaligned(fromByteOffset: 8, as: UInt64.self)) &* k
+            h ^= h >> 29
         }
         let tail: UInt64
         if n >= 8 {
