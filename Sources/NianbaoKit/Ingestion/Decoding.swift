@@ -181,20 +181,25 @@ public enum Decoder {
         /// next block, or the reading after it, checks its last bytes.
         @inline(__always)
         static func isPlainBlock(_ raw: UnsafeRawPointer, at i: Int) -> Bool {
-            // Vectors, not scalars, on the right of each comparison, as in `Lanes`.
             typealias Bytes16 = SIMD16<UInt8>
+            // Every test is an equality of masked bytes (`Lanes`): a byte is at least C0, E0 or
+            // F0 when its top two, three or four bits are set, and below 20 when its top three
+            // are clear. Ordered comparisons of vectors are compiled, in some places, to a loop
+            // over the lanes.
+            @inline(__always) func top(_ x: Bytes16, _ bits: UInt8) -> Bytes16 {
+                Lanes.equal(x & Bytes16(repeating: bits), bits)
+            }
             let v = raw.loadUnaligned(fromByteOffset: i, as: Bytes16.self)
             let back1 = raw.loadUnaligned(fromByteOffset: i - 1, as: Bytes16.self)
             let back2 = raw.loadUnaligned(fromByteOffset: i - 2, as: Bytes16.self)
             let back3 = raw.loadUnaligned(fromByteOffset: i - 3, as: Bytes16.self)
-            let continuation = (v & Bytes16(repeating: 0xC0)) .== Bytes16(repeating: 0x80)
-            let wanted = (back1 .>= Bytes16(repeating: 0xC0)) .| (back2 .>= Bytes16(repeating: 0xE0))
-                .| (back3 .>= Bytes16(repeating: 0xF0))
-            let spacing = (v .== Bytes16(repeating: 0x09)) .| (v .== Bytes16(repeating: 0x0A)) .| (v .== Bytes16(repeating: 0x0D))
-            let control = (v .< Bytes16(repeating: 0x20)) .& .!spacing
-            let rareLead = (v .>= Bytes16(repeating: 0xF0)) .| ((v & Bytes16(repeating: 0xFE)) .== Bytes16(repeating: 0xC0))
-                .| (v .== Bytes16(repeating: 0xE0)) .| (v .== Bytes16(repeating: 0xED))
-            let bad = unsafeBitCast((continuation .^ wanted) .| control .| rareLead, to: SIMD2<UInt64>.self)
+            let continuation = Lanes.equal(v & Bytes16(repeating: 0xC0), 0x80)
+            let wanted = top(back1, 0xC0) | top(back2, 0xE0) | top(back3, 0xF0)
+            let spacing = Lanes.equal(v, 0x09) | Lanes.equal(v, 0x0A) | Lanes.equal(v, 0x0D)
+            let control = Lanes.equal(v & Bytes16(repeating: 0xE0), 0) & ~spacing
+            let rareLead = top(v, 0xF0) | Lanes.equal(v & Bytes16(repeating: 0xFE), 0xC0)
+                | Lanes.equal(v, 0xE0) | Lanes.equal(v, 0xED)
+            let bad = unsafeBitCast((continuation ^ wanted) | control | rareLead, to: SIMD2<UInt64>.self)
             return bad[0] | bad[1] == 0
         }
 
