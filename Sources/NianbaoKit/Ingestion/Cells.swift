@@ -117,9 +117,10 @@ public enum Lines {
 /// Comparisons on the sixteen byte lanes of a vector, for the searches that pass over text
 /// sixteen bytes at a time (here and in `HTMLText`; `Decoder.TextScan` compares the same way).
 ///
-/// A lane that matches is 0xFF, one that does not is 0. Each comparison is against a vector
-/// of the byte repeated: that compiles to one vector instruction, where comparing with a
-/// scalar compiles to a loop over the lanes.
+/// A lane that matches is 0xFF, one that does not is 0. Each comparison is an equality
+/// against a vector of the byte repeated: that compiles to one vector instruction, where
+/// comparing with a scalar compiles to a loop over the lanes, and so, in some places, does an
+/// ordered comparison (`.<`, `.>=`); a range is tested as an equality of masked bytes.
 enum Lanes {
     /// The lanes of `v` that equal `byte`.
     @inline(__always)
