@@ -182,10 +182,9 @@ public enum Decoder {
         @inline(__always)
         static func isPlainBlock(_ raw: UnsafeRawPointer, at i: Int) -> Bool {
             typealias Bytes16 = SIMD16<UInt8>
-            // Every test is an equality of masked bytes (`Lanes`): a byte is at least C0, E0 or
-            // F0 when its top two, three or four bits are set, and below 20 when its top three
-            // are clear. Ordered comparisons of vectors are compiled, in some places, to a loop
-            // over the lanes.
+            // Every test is an equality of masked bytes (see `Lanes`): a byte is at least C0,
+            // E0 or F0 when its top two, three or four bits are set, and below 20 when its top
+            // three are clear.
             @inline(__always) func top(_ x: Bytes16, _ bits: UInt8) -> Bytes16 {
                 Lanes.equal(x & Bytes16(repeating: bits), bits)
             }
