@@ -139,6 +139,21 @@ enum Lanes {
         return UInt32(truncatingIfNeeded: low | high << 8)
     }
 
+    /// Where the first byte of `base[from..<end]` that matches is, or `end`: sixteen bytes at a
+    /// time by `marks` (a block's matching lanes), the last few by `matches`; the two must
+    /// agree.
+    @inline(__always)
+    static func firstIndex(in base: UnsafePointer<UInt8>, from: Int, to end: Int,
+                           marks: (SIMD16<UInt8>) -> SIMD16<UInt8>, matches: (UInt8) -> Bool) -> Int {
+        var j = from
+        while j + 16 <= end {
+            if let k = first(marks(UnsafeRawPointer(base + j).loadUnaligned(as: SIMD16<UInt8>.self))) { return j + k }
+            j += 16
+        }
+        while j < end, !matches(base[j]) { j += 1 }
+        return j
+    }
+
     /// The first lane that `marks` sets, or nil.
     @inline(__always)
     static func first(_ marks: SIMD16<UInt8>) -> Int? {

@@ -87,8 +87,7 @@ public enum Decoder {
                 if i >= sequential && i >= 3 && !onlySpace {
                     // Printable ASCII (a page's markup, its styles) is passed a block at a time
                     // in a loop of its own, once no character before it is left open.
-                    if i + 16 <= n && TextScan.isPrintableASCII(raw, at: i)
-                        && base[i - 1] < 0xC0 && base[i - 2] < 0xE0 && base[i - 3] < 0xF0 {
+                    if i + 16 <= n && TextScan.isPrintableASCII(raw, at: i) && TextScan.openLead(base, before: i) == 0 {
                         i += 16
                         while i + 16 <= n && TextScan.isPrintableASCII(raw, at: i) { i += 16 }
                         vectorEnd = i
@@ -102,9 +101,7 @@ public enum Decoder {
                     sequential = i + 16
                     // A character whose lead ended the plain block runs into this one: it is
                     // read again from its lead (its bytes before `i` are only its continuations).
-                    if vectorEnd == i {
-                        if base[i - 1] >= 0xC0 { i -= 1 } else if base[i - 2] >= 0xE0 { i -= 2 } else if base[i - 3] >= 0xF0 { i -= 3 }
-                    }
+                    if vectorEnd == i { i -= TextScan.openLead(base, before: i) }
                 }
                 if i + 8 <= n {
                     let w = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
@@ -158,9 +155,18 @@ public enum Decoder {
                 if len == 0 { isValidUTF8 = false; i += 1 } else { i += len }
             }
             // A plain block that ends the text must not end inside a character.
-            if vectorEnd == n && (base[n - 1] >= 0xC0 || base[n - 2] >= 0xE0 || base[n - 3] >= 0xF0) {
-                isValidUTF8 = false
-            }
+            if vectorEnd == n && TextScan.openLead(base, before: n) != 0 { isValidUTF8 = false }
+        }
+
+        /// How far back from `i` (1, 2 or 3 bytes) the lead of a character that runs on to `i`
+        /// or past it is, or 0 when none does: a lead of two or more bytes just before `i`, of
+        /// three or four two before, of four three before. (`i` ≥ 3.)
+        @inline(__always)
+        static func openLead(_ base: UnsafePointer<UInt8>, before i: Int) -> Int {
+            if base[i - 1] >= 0xC0 { return 1 }
+            if base[i - 2] >= 0xE0 { return 2 }
+            if base[i - 3] >= 0xF0 { return 3 }
+            return 0
         }
 
         /// Whether the sixteen bytes at `i` are all 0x20…0x7F: a byte's high bit is set in

@@ -358,18 +358,9 @@ private struct PageReader {
     /// a time (`Lanes`), as most runs between a page's tags are short but a paragraph's is long.
     @inline(__always)
     func nextNonPlain(from: Int) -> Int {
-        let n = page.count
-        var j = from
-        let base = page.baseAddress!
-        while j + 16 <= n {
-            let v = UnsafeRawPointer(base + j).loadUnaligned(as: SIMD16<UInt8>.self)
-            let found = Lanes.equal(v, 0x3C) | Lanes.equal(v, 0x26) | Lanes.equal(v, 0x0A)
-                | Lanes.equal(v, 0x0D) | Lanes.equal(v, 0x09)
-            if let k = Lanes.first(found) { return j + k }
-            j += 16
-        }
-        while j < n, Self.isPlain(page[j]) { j += 1 }
-        return j
+        Lanes.firstIndex(in: page.baseAddress!, from: from, to: page.count, marks: { v in
+            Lanes.equal(v, 0x3C) | Lanes.equal(v, 0x26) | Lanes.equal(v, 0x0A) | Lanes.equal(v, 0x0D) | Lanes.equal(v, 0x09)
+        }, matches: { !Self.isPlain($0) })
     }
 
     /// A run of plain bytes (see `isPlain`).
@@ -510,17 +501,10 @@ private struct PageReader {
     /// none), sixteen bytes at a time (`Lanes`).
     @inline(__always)
     static func nextAttributeMark(_ page: UnsafeBufferPointer<UInt8>, from: Int) -> Int {
-        let n = page.count
-        var j = from
-        guard let base = page.baseAddress else { return n }
-        while j + 16 <= n {
-            let v = UnsafeRawPointer(base + j).loadUnaligned(as: SIMD16<UInt8>.self)
-            let found = Lanes.equal(v, 0x3E) | Lanes.equal(v, 0x22) | Lanes.equal(v, 0x27) | Lanes.equal(v, 0x0A)
-            if let k = Lanes.first(found) { return j + k }
-            j += 16
-        }
-        while j < n, page[j] != 0x3E, page[j] != 0x22, page[j] != 0x27, page[j] != 0x0A { j += 1 }
-        return j
+        guard let base = page.baseAddress else { return page.count }
+        return Lanes.firstIndex(in: base, from: from, to: page.count, marks: { v in
+            Lanes.equal(v, 0x3E) | Lanes.equal(v, 0x22) | Lanes.equal(v, 0x27) | Lanes.equal(v, 0x0A)
+        }, matches: { $0 == 0x3E || $0 == 0x22 || $0 == 0x27 || $0 == 0x0A })
     }
 
     @inline(__always)
