@@ -467,13 +467,22 @@ public enum CellSplitter {
         var start = s.startIndex
         var i = s.startIndex
         func isDigitish(_ b: UInt8) -> Bool { (b >= 0x30 && b <= 0x39) || b == 0x2F || b == 0x2D }
+        guard let base = s.base.baseAddress else { out.append(s); return }
         while i < s.endIndex {
-            // Most bytes cannot start a space (ASCII or ideographic): passed at once.
-            if s[i] != 0x20 && s[i] != 0xE3 { i += 1; continue }
+            // Most bytes cannot start a space (ASCII or ideographic): a row's label is passed
+            // sixteen bytes at a time.
+            i = Lanes.firstIndex(in: base, from: i, to: s.endIndex, marks: { Lanes.equal($0, 0x20) | Lanes.equal($0, 0xE3) },
+                                 matches: { $0 == 0x20 || $0 == 0xE3 })
+            guard i < s.endIndex else { break }
             var j = i
             var width = 0
             while j < s.endIndex {
-                if s[j] == 0x20 { j += 1; width += 1 }
+                if s[j] == 0x20 {
+                    // A run of ASCII spaces, to its end at once: a column's padding.
+                    let k = Lanes.firstIndex(in: base, from: j + 1, to: s.endIndex, marks: { ~Lanes.equal($0, 0x20) },
+                                             matches: { $0 != 0x20 })
+                    width += k - j; j = k
+                }
                 else if j + 2 < s.endIndex, s[j] == 0xE3, s[j + 1] == 0x80, s[j + 2] == 0x80 { j += 3; width += 2 }
                 else { break }
             }
