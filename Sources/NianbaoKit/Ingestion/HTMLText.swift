@@ -143,14 +143,20 @@ struct TagName {
 /// thousands of short appends — runs of text, cells, tabs — and an array checks that it is
 /// uniquely referenced and calls a generic copy for each of them. A copy of the struct shares
 /// its bytes and must not outlive them, so it stays private to the page reader.
+///
+/// Sixteen bytes more than the capacity are allocated: a run of up to sixteen bytes is then
+/// copied as one sixteen-byte load and store (most runs are a cell's few digits, and a call
+/// to memcpy costs more than its copy), and sixteen bytes can be read from any position
+/// before `count`.
 private struct ByteBuffer {
     private var base: UnsafeMutablePointer<UInt8>
     private(set) var count = 0
     private var capacity: Int
+    static let slack = 16
 
     init(capacity: Int) {
         self.capacity = max(capacity, 64)
-        base = .allocate(capacity: self.capacity)
+        base = .allocate(capacity: self.capacity + Self.slack)
     }
 
     func deallocate() { base.deallocate() }
@@ -165,18 +171,29 @@ private struct ByteBuffer {
         count += 1
     }
 
+    /// Appends `run`, whose memory can be read up to `readable` (sixteen bytes are read at
+    /// once when the run is shorter and that many are there).
     @inline(__always)
-    mutating func append(_ run: UnsafeBufferPointer<UInt8>) {
+    mutating func append(_ run: UnsafeBufferPointer<UInt8>, readable: UnsafePointer<UInt8>) {
         guard let from = run.baseAddress, run.count > 0 else { return }
         if count + run.count > capacity { grow(to: count + run.count) }
-        (base + count).update(from: from, count: run.count)
+        if run.count <= Self.slack && from + Self.slack <= readable {
+            UnsafeMutableRawPointer(base + count).storeBytes(of: UnsafeRawPointer(from).loadUnaligned(as: SIMD16<UInt8>.self),
+                                                             as: SIMD16<UInt8>.self)
+        } else {
+            (base + count).update(from: from, count: run.count)
+        }
         count += run.count
     }
 
     /// Appends the bytes `range` of `other`.
+    @inline(__always)
     mutating func append(_ other: ByteBuffer, _ range: Range<Int>) {
-        append(UnsafeBufferPointer(rebasing: other.buffer[range]))
+        append(UnsafeBufferPointer(start: other.base + range.lowerBound, count: range.count), readable: other.readable)
     }
+
+    /// Where the memory that can be read from this buffer ends (past its slack).
+    var readable: UnsafePointer<UInt8> { UnsafePointer(base + capacity + Self.slack) }
 
     mutating func removeAll() { count = 0 }
 
@@ -184,7 +201,7 @@ private struct ByteBuffer {
     private mutating func grow(to needed: Int) {
         var newCapacity = capacity * 2
         while newCapacity < needed { newCapacity *= 2 }
-        let grown = UnsafeMutablePointer<UInt8>.allocate(capacity: newCapacity)
+        let grown = UnsafeMutablePointer<UInt8>.allocate(capacity: newCapacity + Self.slack)
         grown.update(from: base, count: count)
         base.deallocate()
         base = grown
@@ -367,23 +384,24 @@ private struct PageReader {
     mutating func addText(_ run: TextBytes) {
         // As a buffer, not a slice: the append is then one copy, not a loop over the bytes.
         let run = UnsafeBufferPointer(rebasing: run)
+        let pageEnd = page.baseAddress! + page.count
         if tableDepth > 0 {
-            if cellOpen { rowText.append(run) }
+            if cellOpen { rowText.append(run, readable: pageEnd) }
             return
         }
         if text.isEmpty { textLine = line }
-        text.append(run)
+        text.append(run, readable: pageEnd)
     }
 
     /// Ends the block of text outside tables as one line.
     mutating func flush() {
         let t = Bytes.trim(text.buffer)
-        if !t.isEmpty { emit(UnsafeBufferPointer(rebasing: t), line: textLine) }
+        if !t.isEmpty { emit(UnsafeBufferPointer(rebasing: t), readable: text.readable, line: textLine) }
         text.removeAll()
     }
 
-    mutating func emit(_ s: UnsafeBufferPointer<UInt8>, line: Int) {
-        bytes.append(s)
+    mutating func emit(_ s: UnsafeBufferPointer<UInt8>, readable: UnsafePointer<UInt8>, line: Int) {
+        bytes.append(s, readable: readable)
         bytes.append(0x0A)
         numbers.append(line)
     }
@@ -406,7 +424,7 @@ private struct PageReader {
         // The bytes up to the first '>', found in a table by a hash of them: a search of the
         // list, its exit at a different tag each time, was mispredicted at most tags.
         let length = ends.trailingZeroBitCount >> 3 + 1
-        let tag = length == 8 ? w : w & ((1 << (8 * UInt64(length))) - 1)
+        let tag = w & (UInt64.max &>> (64 - 8 * UInt64(length)))
         var slot = CommonTag.slot(of: tag)
         while true {
             let t = commonTags[slot]
@@ -656,7 +674,8 @@ private struct PageReader {
         tableDepth = 0
         covered.removeAll()
         spanning = 0
-        emit(UnsafeBufferPointer(start: nil, count: 0), line: line)
+        bytes.append(0x0A)
+        numbers.append(line)
     }
 
     // MARK: Character references
