@@ -15,7 +15,7 @@ struct ReadingSink {
     /// Version evidence from the tables: which format each section looked like.
     var evidence: (section2: FormVersion?, section3: FormVersion?) = (nil, nil)
     /// The fields' kinds, held here rather than read through the global for every cell.
-    private let kinds = Keywords.fieldKinds
+    private let kinds = Keywords.shared.fieldKinds
 
     mutating func warn(_ code: ReadFinding, _ line: Int?, _ message: String) {
         warnings.append(ReadWarning(code: code.rawValue, line: line, message: message))
@@ -125,69 +125,98 @@ struct PendingValue {
 /// What the readers look up per cell, computed once from the form: key-word ids of rows and
 /// columns, and field indexes by row and column, so that reading a row compares integers
 /// rather than ids or labels.
-enum Keywords {
-    static let index = KeywordIndex.shared
-    private static let form = Form.standard
+///
+/// One shared instance that each reader holds (`Keywords.shared`), not static properties: a
+/// lazily made global is checked for initialisation (a call to swift_once) at every use, and
+/// the readers used them some 350 times a report.
+final class Keywords: Sendable {
+    static let shared = Keywords()
+
+    let index: KeywordIndex
     /// Section-3 rows but 总计, whose key word also occurs in the header (a total is a row only
     /// inside the body).
-    static let s3Rows = KeywordTable(form.s3Rows.map { $0.id == "total" ? [] : index.ids($0.keywords) })
-    static let s3Groups = KeywordTable(form.s3Groups.map { index.ids($0.keywords) })
-    static let s2Rows = KeywordTable(form.s2Rows.map { index.ids($0.keywords) })
-    static let s2Columns = KeywordTable(form.s2Columns.map { index.ids($0.keywords) })
-    static let s4Groups = KeywordTable(form.s4Groups.map { index.ids($0.keywords) })
-    static let s4Labels = KeywordHits((form.s4Columns.flatMap(\.keywords) + form.s4Groups.flatMap(\.keywords)).map { index.id($0) }
-        + [index.id("行政诉讼")])
-    static let total = index.id("总计")
-    static let other = index.id("其他")
-    static let article20 = index.id("第二十条")
-    static let contents = index.id("信息内容")
+    let s3Rows: KeywordTable, s3Groups: KeywordTable
+    let s2Rows: KeywordTable, s2Columns: KeywordTable
+    let s4Groups: KeywordTable, s4Labels: KeywordHits
+    let total: Int, other: Int, article20: Int, contents: Int
 
-    static let fieldKinds: [ValueKind] = form.fields.map(\.kind)
+    let fieldKinds: [ValueKind]
     /// The one version a field belongs to, or nil when it is in both.
-    static let fieldOnlyVersion: [FormVersion?] = form.fields.map { $0.versions.count == 1 ? $0.versions.first : nil }
+    let fieldOnlyVersion: [FormVersion?]
 
     /// The tables' sizes, known here so that the readers hold no copy of the form: a copy
     /// retains each of its arrays, and those counts are shared by the threads that read.
-    static let s3Width = form.s3Columns.count, s3RowCount = form.s3Rows.count
-    static let s4Width = form.s4Columns.count, s4GroupCount = form.s4Groups.count
+    let s3Width: Int, s3RowCount: Int, s4Width: Int, s4GroupCount: Int, s2Width: Int
 
     /// Field indexes of section 3 by row slot and column, `s3Width` to a slot: a slot is a row's
     /// index in the form, and the slot after the last row is the printed （六）其他处理 row of
     /// the 2019 format.
-    private static let s3Fields: [Int] = form.s3Rows.flatMap { r in
-        form.s3Columns.map { form.field(section: 3, row: r.id, column: $0.id)!.index }
-    } + form.s3Columns.map { form.field(section: 3, row: "other", column: $0.id)!.index }
-    static func s3Field(slot: Int, column: Int) -> Int { s3Fields[slot * s3Width + column] }
-    /// The fields of a row slot, by column.
-    static func s3Fields(slot: Int) -> ArraySlice<Int> { s3Fields[(slot * s3Width)..<((slot + 1) * s3Width)] }
-    static let s3Total = form.s3Rows.firstIndex { $0.id == "total" }!
-    static let s3OtherMisc = form.s3Rows.firstIndex { $0.id == "other_misc" }!
-    static let s3OtherGroup = form.s3Groups.firstIndex { $0.id == "other" }!
-    static let s3OtherSubRow: [Bool] = form.s3Rows.map { $0.group == form.s3Groups[s3OtherGroup].label }
+    private let s3Fields: [Int]
+    let s3Total: Int, s3OtherMisc: Int, s3OtherGroup: Int
+    let s3OtherSubRow: [Bool]
     /// The rows of each group, by group index.
-    static let s3GroupRows: [[Int]] = form.s3Groups.map { g in form.s3Rows.indices.filter { form.s3Rows[$0].group == g.label } }
+    let s3GroupRows: [[Int]]
+    private let s3RowsInBoth: [Int], s3RowsIn2019: [Int], s3RowsIn2021: [Int]
+
+    /// Field index of section 2 by row and column, `s2Width` to a row, or nil where the row has
+    /// no such column.
+    private let s2Fields: [Int?]
+    let s4Fields: [Int]
+
+    private init() {
+        let form = Form.standard
+        let index = KeywordIndex.shared
+        self.index = index
+        s3Rows = KeywordTable(form.s3Rows.map { $0.id == "total" ? [] : index.ids($0.keywords) })
+        s3Groups = KeywordTable(form.s3Groups.map { index.ids($0.keywords) })
+        s2Rows = KeywordTable(form.s2Rows.map { index.ids($0.keywords) })
+        s2Columns = KeywordTable(form.s2Columns.map { index.ids($0.keywords) })
+        s4Groups = KeywordTable(form.s4Groups.map { index.ids($0.keywords) })
+        s4Labels = KeywordHits((form.s4Columns.flatMap(\.keywords) + form.s4Groups.flatMap(\.keywords)).map { index.id($0) }
+            + [index.id("行政诉讼")])
+        total = index.id("总计")
+        other = index.id("其他")
+        article20 = index.id("第二十条")
+        contents = index.id("信息内容")
+        fieldKinds = form.fields.map(\.kind)
+        fieldOnlyVersion = form.fields.map { $0.versions.count == 1 ? $0.versions.first : nil }
+        s3Width = form.s3Columns.count
+        s3RowCount = form.s3Rows.count
+        s4Width = form.s4Columns.count
+        s4GroupCount = form.s4Groups.count
+        s2Width = form.s2Columns.count
+        s3Fields = form.s3Rows.flatMap { r in
+            form.s3Columns.map { form.field(section: 3, row: r.id, column: $0.id)!.index }
+        } + form.s3Columns.map { form.field(section: 3, row: "other", column: $0.id)!.index }
+        s3Total = form.s3Rows.firstIndex { $0.id == "total" }!
+        s3OtherMisc = form.s3Rows.firstIndex { $0.id == "other_misc" }!
+        let otherGroup = form.s3Groups.firstIndex { $0.id == "other" }!
+        s3OtherGroup = otherGroup
+        s3OtherSubRow = form.s3Rows.map { $0.group == form.s3Groups[otherGroup].label }
+        s3GroupRows = form.s3Groups.map { g in form.s3Rows.indices.filter { form.s3Rows[$0].group == g.label } }
+        s3RowsInBoth = form.s3Rows.indices.filter { form.s3Rows[$0].versions.count == 2 }
+        s3RowsIn2019 = form.s3Rows.indices.filter { form.s3Rows[$0].versions.contains(.v2019) }
+        s3RowsIn2021 = form.s3Rows.indices.filter { form.s3Rows[$0].versions.contains(.v2021) }
+        s2Fields = form.s2Rows.flatMap { r in
+            form.s2Columns.map { form.field(section: 2, row: r.id, column: $0.id)?.index }
+        }
+        s4Fields = form.s4Groups.flatMap { g in
+            form.s4Columns.map { form.field(section: 4, row: g.id, column: $0.id)!.index }
+        }
+    }
+
+    func s3Field(slot: Int, column: Int) -> Int { s3Fields[slot * s3Width + column] }
+    /// The fields of a row slot, by column.
+    func s3Fields(slot: Int) -> ArraySlice<Int> { s3Fields[(slot * s3Width)..<((slot + 1) * s3Width)] }
     /// The rows a table of each version has (nil: rows of both).
-    static func s3Expected(_ version: FormVersion?) -> [Int] {
+    func s3Expected(_ version: FormVersion?) -> [Int] {
         switch version {
         case nil: return s3RowsInBoth
         case .v2019: return s3RowsIn2019
         case .v2021: return s3RowsIn2021
         }
     }
-    private static let s3RowsInBoth = form.s3Rows.indices.filter { form.s3Rows[$0].versions.count == 2 }
-    private static let s3RowsIn2019 = form.s3Rows.indices.filter { form.s3Rows[$0].versions.contains(.v2019) }
-    private static let s3RowsIn2021 = form.s3Rows.indices.filter { form.s3Rows[$0].versions.contains(.v2021) }
-
-    /// Field index of section 2 by row and column, `s2Width` to a row, or nil where the row has
-    /// no such column.
-    static let s2Width = form.s2Columns.count
-    private static let s2Fields: [Int?] = form.s2Rows.flatMap { r in
-        form.s2Columns.map { form.field(section: 2, row: r.id, column: $0.id)?.index }
-    }
-    static func s2Field(row: Int, column: Int) -> Int? { s2Fields[row * s2Width + column] }
-    static let s4Fields: [Int] = form.s4Groups.flatMap { g in
-        form.s4Columns.map { form.field(section: 4, row: g.id, column: $0.id)!.index }
-    }
+    func s2Field(row: Int, column: Int) -> Int? { s2Fields[row * s2Width + column] }
 }
 
 enum TableText {
@@ -344,12 +373,13 @@ struct Section3Reader: RowReader {
     private var inBody = false
     private var currentGroup: Int?
     /// Rows seen, by index; one past the last row is the printed （六）其他处理 row.
-    private var seen = [Bool](repeating: false, count: Keywords.s3RowCount + 1)
+    private var seen = [Bool](repeating: false, count: Keywords.shared.s3RowCount + 1)
     private var sawOtherSubRows = false
     private var sawOtherPrinted = false
     /// Subtotal rows printed for a group, by group index, checked against their rows at the end.
     private var printedSubtotals: [[PendingValue]?] = Array(repeating: nil, count: Form.standard.s3Groups.count)
     private let labels = LabelMatcher.current
+    private let keywords = Keywords.shared
 
     init(sink: ReadingSink) {
         self.sink = sink
@@ -357,7 +387,7 @@ struct Section3Reader: RowReader {
     }
 
     var rowIsOpen: Bool { target != nil }
-    var rowWidth: Int? { Keywords.s3Width }
+    var rowWidth: Int? { keywords.s3Width }
     var sectionNumeral: String { "三" }
 
     mutating func finish() {
@@ -369,7 +399,7 @@ struct Section3Reader: RowReader {
 
     mutating func text(_ cell: RawCell) {
         let hits = labels.match(cell.bytes)
-        if let t = Self.match(labels.folded, hits, inBody: inBody, currentGroup: currentGroup) {
+        if let t = Self.match(labels.folded, hits, keywords, inBody: inBody, currentGroup: currentGroup) {
             flush()
             target = t
             targetLine = cell.line
@@ -384,16 +414,16 @@ struct Section3Reader: RowReader {
 
     /// What a label names. Static, given the two things of the reader it needs: a method
     /// of the reader was handed a copy of the whole reader (a memcpy for every label).
-    private static func match(_ folded: UnsafeBufferPointer<UInt8>, _ hits: KeywordHits,
+    private static func match(_ folded: UnsafeBufferPointer<UInt8>, _ hits: KeywordHits, _ keywords: Keywords,
                               inBody: Bool, currentGroup: Int?) -> Target? {
         if hits.isEmpty { return nil }
-        if let i = Keywords.s3Rows.first(hits) { return .row(i) }
-        if inBody, hits.contains(Keywords.total) { return .row(Keywords.s3Total) }
-        if hits.contains(Keywords.other), currentGroup == Keywords.s3OtherGroup,
+        if let i = keywords.s3Rows.first(hits) { return .row(i) }
+        if inBody, hits.contains(keywords.total) { return .row(keywords.s3Total) }
+        if hits.contains(keywords.other), currentGroup == keywords.s3OtherGroup,
            TableText.isOther(folded) {
-            return .row(Keywords.s3OtherMisc)
+            return .row(keywords.s3OtherMisc)
         }
-        return Keywords.s3Groups.first(hits).map { .group($0) }
+        return keywords.s3Groups.first(hits).map { .group($0) }
     }
 
     mutating func flush() {
@@ -408,14 +438,14 @@ struct Section3Reader: RowReader {
             }
         case .group(let g):
             guard !values.isEmpty else { return }
-            if g == Keywords.s3OtherGroup {
+            if g == keywords.s3OtherGroup {
                 sawOtherPrinted = true
-                placeRow(slot: Keywords.s3RowCount)
+                placeRow(slot: keywords.s3RowCount)
             } else if TableText.hasNumber(values) {
                 printedSubtotals[g] = values
             }
         case .row(let i):
-            if Keywords.s3OtherSubRow[i] { sawOtherSubRows = true }
+            if keywords.s3OtherSubRow[i] { sawOtherSubRows = true }
             placeRow(slot: i)
         }
     }
@@ -423,7 +453,7 @@ struct Section3Reader: RowReader {
     /// The label of a row slot, for findings.
     private func label(_ slot: Int) -> String {
         let form = Form.standard
-        return slot < form.s3Rows.count ? form.s3Rows[slot].label : form.s3Groups[Keywords.s3OtherGroup].label
+        return slot < form.s3Rows.count ? form.s3Rows[slot].label : form.s3Groups[keywords.s3OtherGroup].label
     }
 
     /// `slot`: the row's index in the form (one past the end for the printed 其他处理 row).
@@ -433,7 +463,7 @@ struct Section3Reader: RowReader {
             return
         }
         seen[slot] = true
-        let columns = Keywords.s3Width
+        let columns = keywords.s3Width
         TableText.trimSpacers(&values, to: columns)
         let vals = values
 
@@ -442,13 +472,13 @@ struct Section3Reader: RowReader {
             return
         }
         if vals.count == columns {
-            sink.place(Keywords.s3Fields(slot: slot), vals[...])
+            sink.place(keywords.s3Fields(slot: slot), vals[...])
             return
         }
         if vals.count > columns {
             if let reading = RowAlignment.uniqueReading(of: vals, columns: columns) {
                 for k in 0..<reading.kept.count {
-                    sink.place(Keywords.s3Field(slot: slot, column: k), reading.kept[k].cell, reading.kept[k].value)
+                    sink.place(keywords.s3Field(slot: slot, column: k), reading.kept[k].cell, reading.kept[k].value)
                 }
                 let dropped = reading.dropped.map { "\($0.cell.text.isEmpty ? "(blank)" : $0.cell.text)" }.joined(separator: " ")
                 sink.warn(.extraCells, targetLine,
@@ -468,9 +498,9 @@ struct Section3Reader: RowReader {
     }
 
     private mutating func reportMissingRows(version: FormVersion?) {
-        let expected = Keywords.s3Expected(version)
+        let expected = keywords.s3Expected(version)
         let missing = expected.filter { !seen[$0] }
-        if version == .v2019, !seen[Keywords.s3RowCount] {
+        if version == .v2019, !seen[keywords.s3RowCount] {
             sink.warn(.missingRows, nil, "section 三: row '（六）其他处理' not found")
         }
         if !missing.isEmpty && missing.count < expected.count {
@@ -481,14 +511,14 @@ struct Section3Reader: RowReader {
         // A subtotal printed for a group must equal its sub-rows.
         for (group, printed) in printedSubtotals.enumerated() {
             guard var vals = printed else { continue }
-            TableText.trimSpacers(&vals, to: Keywords.s3Width)
-            guard vals.count == Keywords.s3Width else { continue }
-            for ci in 0..<Keywords.s3Width {
+            TableText.trimSpacers(&vals, to: keywords.s3Width)
+            guard vals.count == keywords.s3Width else { continue }
+            for ci in 0..<keywords.s3Width {
                 guard case .number(let p) = vals[ci].value, let pi = p.integer else { continue }
                 var sum: Int64 = 0
                 var any = false
-                for r in Keywords.s3GroupRows[group] {
-                    let n = sink.cells.integer(Keywords.s3Field(slot: r, column: ci))
+                for r in keywords.s3GroupRows[group] {
+                    let n = sink.cells.integer(keywords.s3Field(slot: r, column: ci))
                     if n != Corpus.nullInt { sum += n; any = true }
                 }
                 if any && sum != pi {
@@ -609,6 +639,7 @@ struct Section2Reader: RowReader {
     /// Columns that belong to only one version, counted per version (2019, 2021).
     private var votes2019 = 0, votes2021 = 0
     private let labels = LabelMatcher.current
+    private let keywords = Keywords.shared
 
     init(sink: ReadingSink) {
         self.sink = sink
@@ -635,7 +666,7 @@ struct Section2Reader: RowReader {
     /// A text cell with key words `hits` (folded: `labels.folded`): a sub-table's start, a
     /// column header, a row label, or a label the form does not have.
     private mutating func handleText(_ cell: RawCell, _ hits: KeywordHits) {
-        if hits.contains(Keywords.article20) || hits.contains(Keywords.contents) {
+        if hits.contains(keywords.article20) || hits.contains(keywords.contents) {
             flush()
             row = nil; unknownRow = nil
             columns.removeAll(keepingCapacity: true)
@@ -643,7 +674,7 @@ struct Section2Reader: RowReader {
             pendingHeader.removeAll(keepingCapacity: true)
             return
         }
-        let joined = pendingHeader.isEmpty ? nil : matchColumn(Keywords.index.scan(pendingHeader + labels.folded))
+        let joined = pendingHeader.isEmpty ? nil : matchColumn(keywords.index.scan(pendingHeader + labels.folded))
         if let c = joined ?? matchColumn(hits) {
             if row != nil || unknownRow != nil {
                 flush()
@@ -655,7 +686,7 @@ struct Section2Reader: RowReader {
             pendingHeader.removeAll(keepingCapacity: true)
             return
         }
-        if let i = Keywords.s2Rows.first(hits) {
+        if let i = keywords.s2Rows.first(hits) {
             flush()
             headerOpen = false
             pendingHeader.removeAll(keepingCapacity: true)
@@ -677,7 +708,7 @@ struct Section2Reader: RowReader {
     /// 总金额 (the schema's order).
     private func matchColumn(_ hits: KeywordHits) -> Int? {
         if hits.isEmpty { return nil }
-        return Keywords.s2Columns.first(hits)
+        return keywords.s2Columns.first(hits)
     }
 
     mutating func flush() {
@@ -706,8 +737,8 @@ struct Section2Reader: RowReader {
         TableText.trimSpacers(&values, to: columns.count)
         // Same column id, different label (two kinds of amount): the field is this row's.
         for c in columns {
-            if let f = Keywords.s2Field(row: row, column: c) {
-                switch Keywords.fieldOnlyVersion[f] {
+            if let f = keywords.s2Field(row: row, column: c) {
+                switch keywords.fieldOnlyVersion[f] {
                 case .v2019?: votes2019 += 1
                 case .v2021?: votes2021 += 1
                 case nil: break
@@ -718,7 +749,7 @@ struct Section2Reader: RowReader {
         }
         if values.count == columns.count {
             for (c, v) in zip(columns, values) {
-                if let f = Keywords.s2Field(row: row, column: c) { sink.place(f, v.cell, v.value) }
+                if let f = keywords.s2Field(row: row, column: c) { sink.place(f, v.cell, v.value) }
                 else if case .number = v.value {
                     sink.warn(.unexpectedColumn, v.cell.line, "section 二: value \(v.cell.text) in an unexpected column not read")
                 }
@@ -750,6 +781,7 @@ struct Section4Reader: TableSectionReader {
     private var all: [PendingValue] = []
     private var segments = [Segment(group: nil, line: 0, start: 0, end: 0)]
     private let labels = LabelMatcher.current
+    private let keywords = Keywords.shared
     private var sawHeader = false
     private var lastLabelLine = 0
 
@@ -767,9 +799,9 @@ struct Section4Reader: TableSectionReader {
             return
         }
         let hits = labels.match(cell.bytes)
-        if hits.intersects(Keywords.s4Labels) { sawHeader = true; lastLabelLine = cell.line }
+        if hits.intersects(keywords.s4Labels) { sawHeader = true; lastLabelLine = cell.line }
         // The last group named wins: 行政诉讼 · 未经复议直接起诉 is suit_direct.
-        let group = Keywords.s4Groups.last(hits)
+        let group = keywords.s4Groups.last(hits)
         segments.append(Segment(group: group, line: cell.line, start: all.count, end: all.count))
     }
 
@@ -780,8 +812,8 @@ struct Section4Reader: TableSectionReader {
     mutating func finish() {
         let (all, segments) = (self.all, self.segments)
         func values(_ segment: Segment) -> ArraySlice<PendingValue> { all[segment.start..<segment.end] }
-        let width = Keywords.s4Width
-        let expected = Keywords.s4GroupCount * width
+        let width = keywords.s4Width
+        let expected = keywords.s4GroupCount * width
 
         // Three labelled rows of five: place each by its label.
         // (A header's group cell followed by empty spacer cells is not a row: it needs a number.)
@@ -793,10 +825,10 @@ struct Section4Reader: TableSectionReader {
             if row.count == width && TableText.hasNumber(row) { labelled.append((group, row)) }
         }
         if !labelled.isEmpty && segments.last.map({ $0.end - $0.start < expected }) == true {
-            var placed: [Bool] = Array(repeating: false, count: Keywords.s4GroupCount)
+            var placed: [Bool] = Array(repeating: false, count: keywords.s4GroupCount)
             for row in labelled where !placed[row.group] {
                 placed[row.group] = true
-                sink.place(Keywords.s4Fields[(row.group * width)..<((row.group + 1) * width)], row.values[...])
+                sink.place(keywords.s4Fields[(row.group * width)..<((row.group + 1) * width)], row.values[...])
             }
             for segment in segments where !(segment.group.map { placed[$0] } ?? false) && TableText.hasNumber(values(segment)) {
                 sink.warn(.unplaced, segment.line, "section 四: values not placed: \(TableText.describe(values(segment)))")
@@ -817,7 +849,7 @@ struct Section4Reader: TableSectionReader {
             return
         }
         if row.count == expected {
-            sink.place(Keywords.s4Fields[...], row[...])
+            sink.place(keywords.s4Fields[...], row[...])
             return
         }
         sink.warn(row.count > expected ? .extraCells : .unplaced, row.first?.cell.line,
