@@ -70,20 +70,34 @@ public enum CellValue: Sendable, Equatable {
 }
 
 public enum CellClassifier {
-    private static let notApplicableMarks: [[UInt8]] =
-        ["/", "／", "—", "——", "-", "－", "--", "―", "无", "不适用", "\\", "×"].map { Array($0.utf8) }
-    private static let blankMarks: [[UInt8]] = ["_", "&nbsp;", "＿", "__"].map { Array($0.utf8) }
-    /// The bytes a mark can start with: a short label (`总计`, `其他`) is told from the marks
-    /// by its first byte instead of sixteen comparisons.
-    private static let markLeads = Bits256((notApplicableMarks + blankMarks).map { Int($0[0]) })
+    /// The marks and units a cell is compared with. One shared instance that the table
+    /// readers hold and hand to `classify`: static tables are checked for initialisation (a
+    /// call to swift_once) at every use, and a report's short cells used them hundreds of
+    /// times.
+    final class Marks: Sendable {
+        static let shared = Marks()
+
+        let notApplicable: [[UInt8]] =
+            ["/", "／", "—", "——", "-", "－", "--", "―", "无", "不适用", "\\", "×"].map { Array($0.utf8) }
+        let blank: [[UInt8]] = ["_", "&nbsp;", "＿", "__"].map { Array($0.utf8) }
+        /// The bytes a mark can start with: a short label (`总计`, `其他`) is told from the
+        /// marks by its first byte instead of sixteen comparisons.
+        let leads: Bits256
+        let units = CellUnit.byteForms
+        let longestUnit = CellUnit.longestBytes
+
+        private init() {
+            leads = Bits256((notApplicable + blank).map { Int($0[0]) })
+        }
+    }
 
     /// Classifies one trimmed cell.
     public static func classify(_ cell: ArraySlice<UInt8>) -> CellValue {
-        cell.withUnsafeBufferPointer { classify($0[...]) }
+        cell.withUnsafeBufferPointer { classify($0[...], Marks.shared) }
     }
 
     @inline(__always)
-    static func classify(_ cell: TextBytes) -> CellValue {
+    static func classify(_ cell: TextBytes, _ marks: Marks) -> CellValue {
         if cell.isEmpty { return .blank }
         if cell.count <= 18 {
             // Tested and read in one pass: eighteen digits cannot overflow.
@@ -98,20 +112,20 @@ public enum CellClassifier {
         }
         // A label starts with a CJK character or a bracket: not a number, not a mark.
         if cell.count > 9, let f = cell.first, f >= 0xE4, f <= 0xE9 { return .text }
-        if cell.count <= 9, markLeads.contains(Int(cell.first!)) {
+        if cell.count <= 9, marks.leads.contains(Int(cell.first!)) {
             // Lengths first: most short cells that pass the first byte are labels (总计, 其他
             // share a lead byte with 无), and a length is cheaper to compare than bytes.
             let n = cell.count
-            if notApplicableMarks.contains(where: { $0.count == n && cell.elementsEqual($0) }) { return .notApplicable }
-            if blankMarks.contains(where: { $0.count == n && cell.elementsEqual($0) }) { return .blank }
+            if marks.notApplicable.contains(where: { $0.count == n && cell.elementsEqual($0) }) { return .notApplicable }
+            if marks.blank.contains(where: { $0.count == n && cell.elementsEqual($0) }) { return .blank }
         }
-        return mayBeNumber(cell) ? parseNumber(cell) ?? .text : .text
+        return mayBeNumber(cell, marks) ? parseNumber(cell) ?? .text : .text
     }
 
     /// A cheap test before `parseNumber`: a number holds ASCII, full-width forms and at most a
     /// unit at its end, so a label (`（一）予以公开`, `1.属于国家秘密`) is text at its first
     /// other character.
-    static func mayBeNumber(_ cell: TextBytes) -> Bool {
+    static func mayBeNumber(_ cell: TextBytes, _ marks: Marks) -> Bool {
         var i = cell.startIndex
         while i < cell.endIndex {
             let b = cell[i]
@@ -119,7 +133,7 @@ public enum CellClassifier {
             if b == 0xEF { i += 3; continue }
             let rest = cell[i...]
             let n = rest.count
-            return n <= CellUnit.longestBytes && CellUnit.byteForms.contains { $0.bytes.count == n && rest.elementsEqual($0.bytes) }
+            return n <= marks.longestUnit && marks.units.contains { $0.bytes.count == n && rest.elementsEqual($0.bytes) }
         }
         return true
     }

@@ -324,13 +324,15 @@ protocol RowReader: TableSectionReader {
     var rowWidth: Int? { get }
     var values: [PendingValue] { get set }
     var sectionNumeral: String { get }
+    /// What cells are classified by (held, not looked up: see `CellClassifier.Marks`).
+    var marks: CellClassifier.Marks { get }
     mutating func text(_ cell: RawCell)
     mutating func flush()
 }
 
 extension RowReader {
     mutating func cell(_ cell: RawCell) {
-        let value = CellClassifier.classify(cell.bytes)
+        let value = CellClassifier.classify(cell.bytes, marks)
         guard value.isValue else { text(cell); return }
         if rowIsOpen {
             values.append(PendingValue(cell: cell, value: value))
@@ -380,6 +382,7 @@ struct Section3Reader: RowReader {
     private var printedSubtotals: [[PendingValue]?] = Array(repeating: nil, count: Form.standard.s3Groups.count)
     private let labels = LabelMatcher.current
     private let keywords = Keywords.shared
+    let marks = CellClassifier.Marks.shared
 
     init(sink: ReadingSink) {
         self.sink = sink
@@ -640,6 +643,7 @@ struct Section2Reader: RowReader {
     private var votes2019 = 0, votes2021 = 0
     private let labels = LabelMatcher.current
     private let keywords = Keywords.shared
+    let marks = CellClassifier.Marks.shared
 
     init(sink: ReadingSink) {
         self.sink = sink
@@ -782,6 +786,7 @@ struct Section4Reader: TableSectionReader {
     private var segments = [Segment(group: nil, line: 0, start: 0, end: 0)]
     private let labels = LabelMatcher.current
     private let keywords = Keywords.shared
+    let marks = CellClassifier.Marks.shared
     private var sawHeader = false
     private var lastLabelLine = 0
 
@@ -792,7 +797,7 @@ struct Section4Reader: TableSectionReader {
     }
 
     mutating func cell(_ cell: RawCell) {
-        let value = CellClassifier.classify(cell.bytes)
+        let value = CellClassifier.classify(cell.bytes, marks)
         if value.isValue {
             all.append(PendingValue(cell: cell, value: value))
             segments[segments.count - 1].end = all.count
