@@ -106,6 +106,33 @@ extension LoaderTests {
     }
 }
 
+extension LoaderTests {
+    /// A worker opens each file in the folder it holds open when the file is in that folder,
+    /// and by its path otherwise: files of the same name in different folders, taken in turn,
+    /// are each read from their own folder, and a failure names the file's own error.
+    func testFilesAreReadFromTheirOwnFolders() throws {
+        for (folder, text) in [("a", "first"), ("b", "second"), ("a/c", "third")] {
+            try FileManager.default.createDirectory(atPath: base + "/" + folder, withIntermediateDirectories: true)
+            try Data(text.utf8).write(to: URL(fileURLWithPath: base + "/" + folder + "/same.txt"))
+        }
+        let directory = FileManager.default.currentDirectoryPath
+        FileManager.default.changeCurrentDirectoryPath(base + "/a")
+        defer { FileManager.default.changeCurrentDirectoryPath(directory) }
+        var folder = OpenFolder()
+        var st = stat()
+        func read(_ path: String) -> String {
+            do { return String(decoding: try Loader.readFile(path, in: &folder, stat: &st), as: UTF8.self) }
+            catch { return "error: \(error.message)" }
+        }
+        let order = [base + "/a/same.txt", base + "/b/same.txt", base + "/a/same.txt", base + "/a/c/same.txt",
+                     "same.txt", "c/same.txt", "./same.txt", base + "/b/../a/same.txt", base + "/b/gone.txt",
+                     base + "/b/same.txt", base + "/reports/minquan-2021.txt/x", base + "/b/same.txt"]
+        XCTAssertEqual(order.map(read), ["first", "second", "first", "third", "first", "third", "first", "first",
+                                         "error: No such file or directory", "second", "error: Not a directory", "second"])
+        XCTAssertEqual(st.st_size, 6)
+    }
+}
+
 private extension Corpus {
     /// The sum of a count field over every report (nulls skipped).
     func sum(fieldID: String) -> Int64 {

@@ -71,6 +71,8 @@ final class LoadSchedule: @unchecked Sendable {
 
     /// A worker's loop: claims runs and parses them until none is left or the load stops.
     func work(cache: LoadCache?, cancel: CancellationFlag?) {
+        // Held across runs: a worker's runs are mostly in one folder.
+        var folder = OpenFolder()
         while true {
             let run = nextRun.add(1, ordering: .relaxed).oldValue
             guard run < runCount else { return }
@@ -82,7 +84,7 @@ final class LoadSchedule: @unchecked Sendable {
             guard let target, cancel?.isSet != true else { return }
             let first = run * runLength
             let batchStart = batch * batchSize
-            target.parse(files[first..<min(first + runLength, files.count)], from: first - batchStart, cache: cache)
+            target.parse(files[first..<min(first + runLength, files.count)], from: first - batchStart, in: &folder, cache: cache)
             condition.withLock {
                 parsedRuns[batch] += 1
                 if parsedRuns[batch] == runs(of: batch) { condition.broadcast() }

@@ -61,6 +61,57 @@ final class Slots<Element>: @unchecked Sendable {
     }
 }
 
+/// The folder of the file last opened, held open, so that the next file in it is opened by
+/// its name in the folder (`openat`): opened by its whole path, each file's folders are looked
+/// up again, component by component, and a load's files come a folder at a time (a C program
+/// reading the 100,000 bench files: 0.46 s by name against 0.51 s by path, medians of six).
+/// A path without a folder, or whose folder cannot be opened, is opened by the whole path.
+/// (A folder replaced by another of its name while a worker holds it open is still read: the
+/// files of a load are those found when it began.)
+struct OpenFolder: ~Copyable {
+    private var folder: [UInt8] = []
+    private var fd: Int32 = -1
+
+    deinit { if fd >= 0 { close(fd) } }
+
+    /// Opens the file at `path` for reading: a descriptor, or -1 with `errno` set.
+    mutating func open(_ path: String) -> Int32 {
+        path.withCString { whole -> Int32 in
+            guard let slash = strrchr(whole, 0x2F), slash != whole, slash[1] != 0 else { return Self.openWhole(whole) }
+            let length = whole.distance(to: slash)
+            let same = length == folder.count && folder.withUnsafeBufferPointer { memcmp($0.baseAddress!, whole, length) == 0 }
+            if !same {
+                if fd >= 0 { close(fd) }
+                folder = Array(UnsafeRawBufferPointer(start: whole, count: length))
+                fd = folder.withUnsafeBufferPointer { f in
+                    // The folder's path as a C string of its own.
+                    withUnsafeTemporaryAllocation(of: CChar.self, capacity: length + 1) { name in
+                        f.withMemoryRebound(to: CChar.self) { _ = name.initialize(from: $0) }
+                        name[length] = 0
+                        return Self.openFolder(name.baseAddress!)
+                    }
+                }
+            }
+            return fd >= 0 ? openat(fd, slash + 1, O_RDONLY | O_CLOEXEC) : Self.openWhole(whole)
+        }
+    }
+
+    private static func openWhole(_ path: UnsafePointer<CChar>) -> Int32 { openPath(path, O_RDONLY | O_CLOEXEC) }
+
+    /// A folder opened to open files in it. (One that cannot be listed fails here, and its
+    /// files are opened by their whole paths.)
+    private static func openFolder(_ path: UnsafePointer<CChar>) -> Int32 { openPath(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC) }
+
+    /// The C library's `open`, which `open(_:)` hides here.
+    private static func openPath(_ path: UnsafePointer<CChar>, _ flags: Int32) -> Int32 {
+        #if canImport(Glibc)
+        return Glibc.open(path, flags)
+        #else
+        return Darwin.open(path, flags)
+        #endif
+    }
+}
+
 /// A batch's parse results, and the columns their readings are stored in.
 final class ResultSlots: Sendable {
     let results: Slots<Result<Report, LoadFailure>?>
@@ -83,7 +134,7 @@ final class ResultSlots: Sendable {
     /// them rather than leaving that to the one appending the batch. Each result goes into its
     /// slot as soon as it is parsed, with no list of a run's results in between. A failed
     /// file's row is left unwritten.
-    func parse(_ files: ArraySlice<String>, from first: Int, cache: LoadCache?) {
+    func parse(_ files: ArraySlice<String>, from first: Int, in folder: inout OpenFolder, cache: LoadCache?) {
         var run: [FieldCells] = []
         run.reserveCapacity(files.count)
         var runStart = first
@@ -98,7 +149,7 @@ final class ResultSlots: Sendable {
                 fromCache.add(1, ordering: .relaxed)
                 result = .success(cached)
             } else {
-                result = Loader.parse(path, index: index, cache: cache)
+                result = Loader.parse(path, index: index, in: &folder, cache: cache)
             }
             // The report is moved, never copied: a copy retains each of its arrays and
             // strings, and its readings are swapped out rather than copied.
@@ -300,12 +351,14 @@ public enum Loader {
     /// Reads a whole file into memory.
     public static func readFile(_ path: String) throws(LoadError) -> [UInt8] {
         var st = stat()
-        return try readFile(path, stat: &st)
+        var folder = OpenFolder()
+        return try readFile(path, in: &folder, stat: &st)
     }
 
-    /// Reads a whole file into memory, and what `fstat` says of it in `st`.
-    static func readFile(_ path: String, stat st: inout stat) throws(LoadError) -> [UInt8] {
-        let fd = open(path, O_RDONLY)
+    /// Reads a whole file into memory, and what `fstat` says of it in `st`; the file is opened
+    /// in `folder` when it is the file's folder (see `OpenFolder`).
+    static func readFile(_ path: String, in folder: inout OpenFolder, stat st: inout stat) throws(LoadError) -> [UInt8] {
+        let fd = folder.open(path)
         guard fd >= 0 else { throw LoadError(message: String(cString: strerror(errno))) }
         defer { close(fd) }
         guard fstat(fd, &st) == 0 else { throw LoadError(message: String(cString: strerror(errno))) }
@@ -343,14 +396,15 @@ public enum Loader {
 
     /// Parses one file into a report, or the reason it could not be read.
     public static func parse(_ path: String) -> Result<Report, LoadFailure> {
-        parse(path, index: 0, cache: nil)
+        var folder = OpenFolder()
+        return parse(path, index: 0, in: &folder, cache: nil)
     }
 
     /// Parses file `index` of a load, `path`, and gives the cache, if any, what was read.
-    static func parse(_ path: String, index: Int, cache: LoadCache?) -> Result<Report, LoadFailure> {
+    static func parse(_ path: String, index: Int, in folder: inout OpenFolder, cache: LoadCache?) -> Result<Report, LoadFailure> {
         do {
             var st = stat()
-            let bytes = try readFile(path, stat: &st)
+            let bytes = try readFile(path, in: &folder, stat: &st)
             do {
                 let report = try ReportReader.read(bytes: bytes, file: path)
                 cache?.record(index, identity: FileIdentity(st), report: report)
