@@ -431,6 +431,9 @@ private struct PageReader {
             guard t.length > 0 else { return false }
             if t.bytes == tag {
                 i += length
+                // Inside a table, paragraphs, spans, bold and line breaks do nothing: most of
+                // a page's tags are these, around each cell's text.
+                if tableDepth > 0 && t.inertInTables { return true }
                 // No attributes: an empty run where they would be, before the '>'.
                 if t.closing { endTag(t.name, line: line) } else { startTag(t.name, page[(i - 1)..<(i - 1)], line: line) }
                 return true
@@ -440,9 +443,11 @@ private struct PageReader {
     }
 
     /// A tag of `commonTag`: its bytes as a little-endian word, its length (0 for an empty
-    /// slot of the table), its name and whether it is an end tag.
+    /// slot of the table), its name, whether it is an end tag, and whether it does nothing
+    /// inside a table (`startTag` and `endTag` act on a block, a line break or another tag
+    /// only outside tables).
     struct CommonTag {
-        var bytes: UInt64 = 0, length = 0, name = TagName(packed: 0), closing = false
+        var bytes: UInt64 = 0, length = 0, name = TagName(packed: 0), closing = false, inertInTables = false
 
         /// The table's size: a power of two, under half full.
         static let slots = 32
@@ -464,7 +469,12 @@ private struct PageReader {
             let name = TagName(packed: bytes[(closing ? 2 : 1)..<(bytes.count - 1)].reduce(0) { $0 << 8 | UInt64($1) })
             var slot = CommonTag.slot(of: word)
             while table[slot].length > 0 { slot = (slot + 1) & (CommonTag.slots - 1) }
-            table[slot] = CommonTag(bytes: word, length: bytes.count, name: name, closing: closing)
+            let inert: Bool
+            switch name.kind {
+            case .block, .lineBreak, .other: inert = true
+            case .table, .row, .cell, .skipped: inert = false
+            }
+            table[slot] = CommonTag(bytes: word, length: bytes.count, name: name, closing: closing, inertInTables: inert)
         }
         return table
     }()
