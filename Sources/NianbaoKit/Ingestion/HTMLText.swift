@@ -306,6 +306,10 @@ private struct PageReader {
     init(_ page: UnsafeBufferPointer<UInt8>) {
         self.page = page
         bytes = ByteBuffer(capacity: page.count)
+        // Room from the start: grown from nothing, these were copied a few times a page.
+        numbers.reserveCapacity(page.count / 32)
+        rowCells.reserveCapacity(16)
+        covered.reserveCapacity(16)
     }
 
     func deallocate() {
@@ -682,7 +686,7 @@ private struct PageReader {
         guard tableDepth > 0 else { return }
         endRow()
         tableDepth = 0
-        covered.removeAll()
+        covered.removeAll(keepingCapacity: true)
         spanning = 0
         bytes.append(0x0A)
         numbers.append(line)
