@@ -185,6 +185,7 @@ final class Keywords: Sendable {
         s4Width = form.s4Columns.count
         s4GroupCount = form.s4Groups.count
         s2Width = form.s2Columns.count
+        precondition(s3RowCount + 1 <= 64 && form.s2Rows.count <= 64, "a RowSet holds the rows of a table")
         s3Fields = form.s3Rows.flatMap { r in
             form.s3Columns.map { form.field(section: 3, row: r.id, column: $0.id)!.index }
         } + form.s3Columns.map { form.field(section: 3, row: "other", column: $0.id)!.index }
@@ -357,6 +358,17 @@ extension RowReader {
     }
 }
 
+/// Which rows of a table have been read, by index (under 64): bits of a word, not an array
+/// made for every table of every report.
+struct RowSet {
+    private var bits: UInt64 = 0
+
+    subscript(row: Int) -> Bool {
+        get { bits & (1 << UInt64(row)) != 0 }
+        set { if newValue { bits |= 1 << UInt64(row) } else { bits &= ~(1 << UInt64(row)) } }
+    }
+}
+
 // MARK: - Section 3
 
 /// Reads 收到和处理政府信息公开申请情况: 26 rows × 7 applicant columns.
@@ -375,11 +387,12 @@ struct Section3Reader: RowReader {
     private var inBody = false
     private var currentGroup: Int?
     /// Rows seen, by index; one past the last row is the printed （六）其他处理 row.
-    private var seen = [Bool](repeating: false, count: Keywords.shared.s3RowCount + 1)
+    private var seen = RowSet()
     private var sawOtherSubRows = false
     private var sawOtherPrinted = false
-    /// Subtotal rows printed for a group, by group index, checked against their rows at the end.
-    private var printedSubtotals: [[PendingValue]?] = Array(repeating: nil, count: Form.standard.s3Groups.count)
+    /// Subtotal rows printed, with their group (the last printed for a group), checked against
+    /// the group's rows at the end; most tables print none.
+    private var printedSubtotals: [(group: Int, values: [PendingValue])] = []
     private let labels = LabelMatcher.current
     private let keywords = Keywords.shared
     let marks = CellClassifier.Marks.shared
@@ -445,7 +458,8 @@ struct Section3Reader: RowReader {
                 sawOtherPrinted = true
                 placeRow(slot: keywords.s3RowCount)
             } else if TableText.hasNumber(values) {
-                printedSubtotals[g] = values
+                printedSubtotals.removeAll { $0.group == g }
+                printedSubtotals.append((g, values))
             }
         case .row(let i):
             if keywords.s3OtherSubRow[i] { sawOtherSubRows = true }
@@ -512,8 +526,8 @@ struct Section3Reader: RowReader {
                              .joined(separator: ", "))
         }
         // A subtotal printed for a group must equal its sub-rows.
-        for (group, printed) in printedSubtotals.enumerated() {
-            guard var vals = printed else { continue }
+        for (group, printed) in printedSubtotals.sorted(by: { $0.group < $1.group }) {
+            var vals = printed
             TableText.trimSpacers(&vals, to: keywords.s3Width)
             guard vals.count == keywords.s3Width else { continue }
             for ci in 0..<keywords.s3Width {
@@ -638,7 +652,7 @@ struct Section2Reader: RowReader {
     private var unknownRow: RawCell?
     private var rowLine = 0
     var values: [PendingValue] = []
-    private var seen = [Bool](repeating: false, count: Form.standard.s2Rows.count)
+    private var seen = RowSet()
     /// Columns that belong to only one version, counted per version (2019, 2021).
     private var votes2019 = 0, votes2021 = 0
     private let labels = LabelMatcher.current
