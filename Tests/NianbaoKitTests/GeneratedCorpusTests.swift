@@ -82,3 +82,45 @@ final class GeneratedCorpusTests: XCTestCase {
         XCTAssertGreaterThan(found, 100)
     }
 }
+
+extension GeneratedCorpusTests {
+    /// A subtotal row printed for a group (some reports print （三）不予公开 with its own numbers
+    /// above its eight rows) is checked against the rows read below it, column by column: a
+    /// column that differs is reported with the printed value, the rows' sum and the line,
+    /// and when a group's subtotal is printed twice the later one is checked.
+    func testPrintedSubtotalsAreCheckedAgainstTheirRows() throws {
+        var generator = Generator(seed: 11)
+        let s = generator.report(index: 0, layout: .tabRows, version: .v2021)
+        var lines = s.text.components(separatedBy: "\n")
+        // The group's label as this report prints it (brackets vary), before its first row.
+        func groupLine(_ word: String) throws -> (index: Int, label: String) {
+            let index = try XCTUnwrap(lines.firstIndex { $0.split(separator: "\t").first?.contains(word) == true })
+            return (index, String(lines[index].split(separator: "\t")[0]))
+        }
+        let withheld = try groupLine("不予公开")
+        lines.insert(withheld.label + "\t1\t0\t0\t0\t0\t0\t1", at: withheld.index)
+        let unavailable = try groupLine("无法提供")
+        lines.insert(contentsOf: [unavailable.label + "\t0\t0\t0\t0\t0\t0\t0", unavailable.label + "\t7\t7\t7\t7\t7\t7\t42"],
+                     at: unavailable.index)
+        let report = try ReportReader.read(bytes: Array(lines.joined(separator: "\n").utf8), file: "subtotals.txt")
+
+        func sum(_ group: String, _ column: String) -> Int64 {
+            let rows = Form.standard.s3Rows.filter { $0.group == Form.standard.s3Groups.first { $0.id == group }!.label }
+            return rows.reduce(0) { total, row in
+                let index = Form.standard.fields.first { $0.id == "s3.\(row.id).\(column)" }!.index
+                let n = report.cells.integer(index)
+                return n == Corpus.nullInt ? total : total + n
+            }
+        }
+        var expected: [String] = []
+        for (group, printed, line) in [("withheld", [1, 0, 0, 0, 0, 0, 1], withheld.index + 1),
+                                        ("unavailable", [7, 7, 7, 7, 7, 7, 42], unavailable.index + 2)] {
+            for (column, value) in zip(Form.standard.s3Columns.map(\.id), printed) where sum(group, column) != Int64(value) {
+                expected.append("\(line): section 三: printed subtotal s3.\(group).\(column) = \(value) but its rows sum to \(sum(group, column))")
+            }
+        }
+        let found = report.warnings.filter { $0.message.contains("printed subtotal") }.map { "\($0.line ?? 0): \($0.message)" }
+        XCTAssertEqual(found, expected)
+        XCTAssertGreaterThanOrEqual(found.count, 8)
+    }
+}
