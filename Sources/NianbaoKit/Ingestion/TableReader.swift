@@ -35,7 +35,7 @@ struct ReadingSink {
 
     /// Stores a row: `values[k]` in the field `fields[k]`. The plain whole numbers go straight
     /// into the slots, with one check for the row that they are not shared; the rest as `place`.
-    mutating func place(_ fields: ArraySlice<Int>, _ values: ArraySlice<PendingValue>) {
+    mutating func place<Values: RandomAccessCollection<PendingValue>>(_ fields: ArraySlice<Int>, _ values: Values) where Values.Index == Int {
         precondition(fields.count == values.count)
         let (f0, v0) = (fields.startIndex, values.startIndex)
         var allPlain = true
@@ -120,6 +120,60 @@ struct ReadingSink {
 struct PendingValue {
     var cell: RawCell
     var value: CellValue
+}
+
+/// The values of the row being read: a buffer the reader owns and frees (`deallocate`), not
+/// an array. A row's values are appended a cell at a time and emptied at every row, and an
+/// array checks at each append that it is not shared and empties itself through a generic
+/// call (together some 9,000 instructions a report); a class would be retained at each use.
+/// The values are plain data (`PendingValue` holds no references), so they are never
+/// deinitialised. A copy shares the buffer: it stays inside its reader.
+struct PendingRow: RandomAccessCollection {
+    private var base: UnsafeMutablePointer<PendingValue>
+    private var capacity: Int
+    private var first = 0, last = 0
+
+    init(capacity: Int = 8) {
+        assert(_isPOD(PendingValue.self))
+        self.capacity = capacity
+        base = .allocate(capacity: capacity)
+    }
+
+    func deallocate() { base.deallocate() }
+
+    var startIndex: Int { 0 }
+    var endIndex: Int { last - first }
+    subscript(i: Int) -> PendingValue { base[first + i] }
+
+    /// The values, valid until the row changes.
+    var buffer: UnsafeBufferPointer<PendingValue> { UnsafeBufferPointer(start: base + first, count: last - first) }
+
+    @inline(__always)
+    mutating func append(_ value: PendingValue) {
+        if last == capacity { grow() }
+        (base + last).initialize(to: value)
+        last += 1
+    }
+
+    mutating func removeAll() { first = 0; last = 0 }
+
+    /// Drops blank cells from the ends while there are more than `count` (see
+    /// `TableText.trimSpacers`).
+    mutating func trimSpacers(to count: Int) {
+        while last - first > count, base[first].value == .blank { first += 1 }
+        while last - first > count, base[last - 1].value == .blank { last -= 1 }
+    }
+
+    @inline(never)
+    private mutating func grow() {
+        let grown = UnsafeMutablePointer<PendingValue>.allocate(capacity: capacity * 2)
+        grown.moveInitialize(from: base + first, count: last - first)
+        base.deallocate()
+        base = grown
+        capacity *= 2
+        last -= first
+        first = 0
+    }
 }
 
 /// What the readers look up per cell, computed once from the form: key-word ids of rows and
@@ -262,7 +316,7 @@ enum TableText {
         values.map { $0.cell.text.isEmpty ? "(blank)" : $0.cell.text }.joined(separator: " ")
     }
 
-    static func numbers(_ values: [PendingValue]) -> [PendingValue] {
+    static func numbers(_ values: some Collection<PendingValue>) -> [PendingValue] {
         values.filter(isNumber)
     }
 
@@ -297,6 +351,8 @@ protocol TableSectionReader: CellConsumer {
     init(sink: ReadingSink)
     /// The table is over: place what is pending, report what is missing.
     mutating func finish()
+    /// Frees what the reader allocated; called once, after the last cell (and `finish`).
+    mutating func close()
 }
 
 extension TableSectionReader {
@@ -309,6 +365,7 @@ extension TableSectionReader {
         var reader = Self(sink: consume sink)
         let table = CellSplitter.split(lines, into: &reader)
         if table.hasCells { reader.finish() }
+        reader.close()
         sink = reader.sink
         return table
     }
@@ -323,7 +380,7 @@ protocol RowReader: TableSectionReader {
     var rowIsOpen: Bool { get }
     /// How many cells a complete row has, or nil when not yet known.
     var rowWidth: Int? { get }
-    var values: [PendingValue] { get set }
+    var values: PendingRow { get set }
     var sectionNumeral: String { get }
     /// What cells are classified by (held, not looked up: see `CellClassifier.Marks`).
     var marks: CellClassifier.Marks { get }
@@ -351,11 +408,11 @@ extension RowReader {
         if rowIsOpen, !values.isEmpty { flush() }
     }
 
-    /// Empties the row's values, keeping their room. Many flushes find none (each header cell
-    /// ends the row before it), and emptying an empty array still costs a generic call.
-    mutating func clearValues() {
-        if !values.isEmpty { values.removeAll(keepingCapacity: true) }
-    }
+    /// Empties the row's values, keeping their room.
+    mutating func clearValues() { values.removeAll() }
+
+    /// Frees the row's buffer: the table is read.
+    mutating func close() { values.deallocate() }
 }
 
 /// Which rows of a table have been read, by index (under 64): bits of a word, not an array
@@ -383,7 +440,7 @@ struct Section3Reader: RowReader {
     var sink: ReadingSink
     private var target: Target?
     private var targetLine = 0
-    var values: [PendingValue] = []
+    var values = PendingRow()
     private var inBody = false
     private var currentGroup: Int?
     /// Rows seen, by index; one past the last row is the printed （六）其他处理 row.
@@ -399,7 +456,6 @@ struct Section3Reader: RowReader {
 
     init(sink: ReadingSink) {
         self.sink = sink
-        values.reserveCapacity(8)     // a row's seven values, without growing from one
     }
 
     var rowIsOpen: Bool { target != nil }
@@ -459,7 +515,7 @@ struct Section3Reader: RowReader {
                 placeRow(slot: keywords.s3RowCount)
             } else if TableText.hasNumber(values) {
                 printedSubtotals.removeAll { $0.group == g }
-                printedSubtotals.append((g, values))
+                printedSubtotals.append((g, Array(values)))
             }
         case .row(let i):
             if keywords.s3OtherSubRow[i] { sawOtherSubRows = true }
@@ -481,19 +537,19 @@ struct Section3Reader: RowReader {
         }
         seen[slot] = true
         let columns = keywords.s3Width
-        TableText.trimSpacers(&values, to: columns)
-        let vals = values
+        values.trimSpacers(to: columns)
+        let vals = values.buffer
 
         if vals.isEmpty {
             sink.warn(.unplaced, targetLine, "section 三: row '\(label(slot))' has no values")
             return
         }
         if vals.count == columns {
-            sink.place(keywords.s3Fields(slot: slot), vals[...])
+            sink.place(keywords.s3Fields(slot: slot), vals)
             return
         }
         if vals.count > columns {
-            if let reading = RowAlignment.uniqueReading(of: vals, columns: columns) {
+            if let reading = RowAlignment.uniqueReading(of: Array(vals), columns: columns) {
                 for k in 0..<reading.kept.count {
                     sink.place(keywords.s3Field(slot: slot, column: k), reading.kept[k].cell, reading.kept[k].value)
                 }
@@ -505,7 +561,7 @@ struct Section3Reader: RowReader {
                 sink.warn(.extraCells, targetLine,
                           "section 三: row '\(label(slot))' has \(vals.count) cells for \(columns) columns and no single reading balances; " +
                           "left blank, not read: \(TableText.describe(vals))")
-                RowAlignment.reportSplitNumber(vals, columns: columns, row: label(slot), line: targetLine, into: &sink)
+                RowAlignment.reportSplitNumber(Array(vals), columns: columns, row: label(slot), line: targetLine, into: &sink)
             }
             return
         }
@@ -651,7 +707,7 @@ struct Section2Reader: RowReader {
     private var row: Int?
     private var unknownRow: RawCell?
     private var rowLine = 0
-    var values: [PendingValue] = []
+    var values = PendingRow()
     private var seen = RowSet()
     /// Columns that belong to only one version, counted per version (2019, 2021).
     private var votes2019 = 0, votes2021 = 0
@@ -661,7 +717,6 @@ struct Section2Reader: RowReader {
 
     init(sink: ReadingSink) {
         self.sink = sink
-        values.reserveCapacity(8)
         columns.reserveCapacity(8)
     }
 
@@ -752,7 +807,7 @@ struct Section2Reader: RowReader {
             }
             return
         }
-        TableText.trimSpacers(&values, to: columns.count)
+        values.trimSpacers(to: columns.count)
         // Same column id, different label (two kinds of amount): the field is this row's.
         for c in columns {
             if let f = keywords.s2Field(row: row, column: c) {
@@ -827,6 +882,7 @@ struct Section4Reader: TableSectionReader {
     /// The table's rows are told by their labels, not by where lines break.
     mutating func softBreak(line: Int) {}
     mutating func hardBreak(line: Int) {}
+    mutating func close() {}
 
     mutating func finish() {
         let (all, segments) = (self.all, self.segments)
