@@ -47,8 +47,12 @@ final class Slots<Element>: @unchecked Sendable {
         buffer.deallocate()
     }
 
-    /// Moves `value` into slot `i` (taken, not borrowed: storing a borrowed value copies it).
-    func set(_ i: Int, _ value: consuming Element) { buffer[i] = value }
+    /// Moves `value` into slot `i` (taken, not borrowed: storing a borrowed value copies it;
+    /// and an assignment through the pointer's subscript copied it too).
+    func set(_ i: Int, _ value: consuming Element) {
+        (buffer + i).deinitialize(count: 1)
+        (buffer + i).initialize(to: value)
+    }
 
     /// The value at `i`, copied.
     func peek(_ i: Int) -> Element { buffer[i] }
@@ -144,26 +148,26 @@ final class ResultSlots: Sendable {
         }
         for (k, path) in files.enumerated() {
             let index = files.startIndex + k
+            // The report goes to its slot without its readings, which go to the run: moved,
+            // never copied (a copy retains each of its arrays and strings).
+            var cells = FieldCells(count: 0)
             let result: Result<Report, LoadFailure>
-            if let cached = cache?.report(index) {
+            if var cached = cache?.report(index) {
                 fromCache.add(1, ordering: .relaxed)
+                swap(&cells, &cached.cells)
                 result = .success(cached)
             } else {
-                result = Loader.parse(path, index: index, in: &folder, cache: cache)
+                result = Loader.parse(path, index: index, in: &folder, cache: cache, cells: &cells)
             }
-            // The report is moved, never copied: a copy retains each of its arrays and
-            // strings, and its readings are swapped out rather than copied.
-            switch consume result {
-            case .success(var report):
-                var cells = FieldCells(count: 0)
-                swap(&cells, &report.cells)
-                run.append(cells)
-                results.set(first + k, .success(report))
-            case .failure(let failure):
+            // The result goes to its slot whole: taken apart and made again, its report
+            // was copied.
+            if case .failure = result {
                 storeRun()
                 runStart = first + k + 1
-                results.set(first + k, .failure(failure))
+            } else {
+                run.append(cells)
             }
+            results.set(first + k, consume result)
         }
         storeRun()
     }
@@ -394,20 +398,19 @@ public enum Loader {
 
     public struct LoadError: Error { public var message: String }
 
-    /// Parses one file into a report, or the reason it could not be read.
-    public static func parse(_ path: String) -> Result<Report, LoadFailure> {
-        var folder = OpenFolder()
-        return parse(path, index: 0, in: &folder, cache: nil)
-    }
-
-    /// Parses file `index` of a load, `path`, and gives the cache, if any, what was read.
-    static func parse(_ path: String, index: Int, in folder: inout OpenFolder, cache: LoadCache?) -> Result<Report, LoadFailure> {
+    /// Parses file `index` of a load, `path`, and gives the cache, if any, what was read. The
+    /// report comes without its readings, which are swapped into `cells`: they go to the
+    /// batch's columns, and taking them from a report inside a `Result` copied the report.
+    static func parse(_ path: String, index: Int, in folder: inout OpenFolder, cache: LoadCache?,
+                      cells: inout FieldCells) -> Result<Report, LoadFailure> {
         do {
             var st = stat()
             let bytes = try readFile(path, in: &folder, stat: &st)
             do {
-                let report = try ReportReader.read(bytes: bytes, file: path)
-                cache?.record(index, identity: FileIdentity(st), report: report)
+                let read = try ReportReader.read(bytes: bytes, file: path)
+                cache?.record(index, identity: FileIdentity(st), report: read)
+                var report = consume read
+                swap(&cells, &report.cells)
                 return .success(report)
             } catch {
                 cache?.failed(index)
@@ -471,16 +474,18 @@ public enum Loader {
             reports.reserveCapacity(slots.count)
             rows.reserveCapacity(slots.count)
             for row in 0..<slots.count {
-                switch slots.take(row) {
-                case .success(let report)?:
-                    reports.append(report)
+                // Moved out of its slot and into the list, the report's last use: a report used
+                // after it was appended was copied (a retain and a release of each of its
+                // strings and arrays, on the thread every batch waits for).
+                guard let taken = slots.take(row) else { continue }
+                switch consume taken {
+                case .success(let report):
                     rows.append(row)
                     summary.reports += 1
                     summary.warnings += report.warnings.count
-                case .failure(let f)?:
+                    reports.append(report)
+                case .failure(let f):
                     summary.failures.append(f)
-                case nil:
-                    break
                 }
             }
             corpus.append(reports, from: slots.columns, rows: rows)

@@ -9,24 +9,21 @@ public enum ReportReader {
     /// report at all; anything a text report lacks becomes a warning.
     public static func read(bytes: [UInt8], file: String) throws(DecodingError) -> Report {
         let (utf8, encoding) = try Decoder.decode(bytes)
-        var report: Report
+        // The report is returned as made, not changed after: changing it copied it.
         if HTMLText.looksLikeHTML(utf8), let html = HTMLText.text(utf8) {
-            report = html.bytes.withUnsafeBufferPointer {
-                read(lines: Lines.split($0, numbers: html.numbers), file: file, encoding: encoding)
+            return html.bytes.withUnsafeBufferPointer {
+                read(lines: Lines.split($0, numbers: html.numbers), file: file, encoding: encoding, page: true)
             }
-            report.layout = TableLayout.html.rawValue
-        } else {
-            report = utf8.withUnsafeBufferPointer { read(lines: Lines.split($0), file: file, encoding: encoding) }
         }
-        if encoding != .utf8 && encoding != .utf8BOM {
-            report.warnings.insert(ReadWarning(code: ReadFinding.decoded.rawValue, line: nil,
-                                               message: "read as \(encoding.rawValue)"), at: 0)
-        }
-        return report
+        return utf8.withUnsafeBufferPointer { read(lines: Lines.split($0), file: file, encoding: encoding) }
     }
 
-    static func read(lines: [SourceLine], file: String, encoding: TextEncoding) -> Report {
+    /// `page`: the lines were taken out of an HTML page, and the report's layout is `html`.
+    static func read(lines: [SourceLine], file: String, encoding: TextEncoding, page: Bool = false) -> Report {
         var sink = ReadingSink()
+        if encoding != .utf8 && encoding != .utf8BOM {
+            sink.warn(.decoded, nil, "read as \(encoding.rawValue)")
+        }
         let title = findTitle(lines)
         let headings = findSections(lines)
         var sectionLines = SectionLines()
@@ -85,7 +82,7 @@ public enum ReportReader {
 
         let layout = layouts.leading
         let unplaced = sink.warnings.filter { $0.code == ReadFinding.unplaced.rawValue }.count
-        let layoutName = unplaced >= 3 ? "garbled" : layout.rawValue
+        let layoutName = page ? TableLayout.html.rawValue : unplaced >= 3 ? "garbled" : layout.rawValue
 
         let year = title.year ?? period?.start.year
         return Report(file: file, org: title.org, year: year, format: format, layout: layoutName,
