@@ -157,11 +157,11 @@ struct PendingRow: RandomAccessCollection {
 
     mutating func removeAll() { first = 0; last = 0 }
 
-    /// Drops blank cells from the ends while there are more than `count` (see
-    /// `TableText.trimSpacers`).
+    /// Drops blank cells from the ends while there are more than `count`
+    /// (`TableText.spacersTrimmed`).
     mutating func trimSpacers(to count: Int) {
-        while last - first > count, base[first].value == .blank { first += 1 }
-        while last - first > count, base[last - 1].value == .blank { last -= 1 }
+        let kept = TableText.spacersTrimmed(buffer, to: count)
+        (first, last) = (first + kept.lowerBound, first + kept.upperBound)
     }
 
     @inline(never)
@@ -334,11 +334,18 @@ enum TableText {
     static func trimSpacers(_ values: inout [PendingValue], to count: Int) {
         // The ends are found first and cut once each: removing one value at a time from the
         // front moves all the others every time.
+        let kept = spacersTrimmed(values, to: count)
+        if kept.upperBound < values.endIndex { values.removeSubrange(kept.upperBound...) }
+        if kept.lowerBound > values.startIndex { values.removeSubrange(..<kept.lowerBound) }
+    }
+
+    /// The values `trimSpacers` keeps, as a range of `values`' indices.
+    static func spacersTrimmed<Values: RandomAccessCollection<PendingValue>>(_ values: Values, to count: Int) -> Range<Int>
+    where Values.Index == Int {
         var lo = values.startIndex, hi = values.endIndex
         while hi - lo > count, values[lo].value == .blank { lo += 1 }
         while hi - lo > count, values[hi - 1].value == .blank { hi -= 1 }
-        if hi < values.endIndex { values.removeSubrange(hi...) }
-        if lo > values.startIndex { values.removeSubrange(..<lo) }
+        return lo..<hi
     }
 }
 
