@@ -189,7 +189,7 @@ private struct ByteBuffer {
     /// Appends the bytes `range` of `other`.
     @inline(__always)
     mutating func append(_ other: ByteBuffer, _ range: Range<Int>) {
-        append(UnsafeBufferPointer(start: other.base + range.lowerBound, count: range.count), readable: other.readable)
+        append(UnsafeBufferPointer(rebasing: other.buffer[range]), readable: other.readable)
     }
 
     /// Where the memory that can be read from this buffer ends (past its slack).
