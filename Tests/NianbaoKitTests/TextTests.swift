@@ -426,3 +426,79 @@ final class TextTests: XCTestCase {
     }
 }
 
+
+extension TextTests {
+    /// Space-aligned rows are cut where a plain reading, a byte at a time, cuts them: at runs of
+    /// two or more spaces (ASCII or ideographic) and at one space between two numbers, for rows
+    /// of labels, numbers, spaces and ideographic spaces longer and shorter than sixteen bytes.
+    func testSpaceRunsSplitAsAPlainReadingDoes() {
+        func plain(_ s: [UInt8]) -> [[UInt8]] {
+            func isDigitish(_ b: UInt8) -> Bool { (b >= 0x30 && b <= 0x39) || b == 0x2F || b == 0x2D }
+            func isNumeric(_ t: ArraySlice<UInt8>) -> Bool {
+                !t.isEmpty && t.allSatisfy { ($0 >= 0x30 && $0 <= 0x39) || [0x2E, 0x2D, 0x2B, 0x2F, 0x2C].contains($0) }
+            }
+            var out: [[UInt8]] = [], start = 0, i = 0
+            while i < s.count {
+                var j = i, width = 0
+                while j < s.count {
+                    if s[j] == 0x20 { j += 1; width += 1 }
+                    else if j + 2 < s.count, s[j] == 0xE3, s[j + 1] == 0x80, s[j + 2] == 0x80 { j += 3; width += 2 }
+                    else { break }
+                }
+                if width == 0 { i += 1; continue }
+                let split = width >= 2
+                    || (i > 0 && isDigitish(s[i - 1]) && j < s.count && isDigitish(s[j]) && isNumeric(s[start..<i]))
+                if split && i > start && j < s.count { out.append(Array(s[start..<i])); start = j }
+                i = j
+            }
+            out.append(Array(s[start...]))
+            return out
+        }
+        let pieces: [[UInt8]] = [Array("本年新收申请数量".utf8), Array("、".utf8), Array("110".utf8), Array("2.5".utf8), [0x2D],
+                                 [0x20], [0x20, 0x20], Array("        ".utf8), Array("\u{3000}".utf8), [0xE3, 0x80], [0x2F]]
+        var rng = SeededRandom(seed: 1207)
+        var cuts = 0
+        for _ in 0..<5_000 {
+            var row: [UInt8] = []
+            for _ in 0..<Int.random(in: 0...24, using: &rng) { row += pieces.randomElement(using: &rng)! }
+            let trimmed = Array(row.drop { $0 == 0x20 }.reversed().drop { $0 == 0x20 }.reversed())
+            var out: [TextBytes] = []
+            let got = trimmed.withUnsafeBufferPointer { p -> [[UInt8]] in
+                CellSplitter.splitOnSpaceRuns(p[...], into: &out)
+                return out.map { Array($0) }
+            }
+            XCTAssertEqual(got, plain(trimmed), "\(trimmed)")
+            cuts += got.count - 1
+        }
+        XCTAssertGreaterThan(cuts, 8_000)
+    }
+
+    /// A row's values kept in `PendingRow` are the values an array would keep, through appends
+    /// past its first room, emptying, and trimming of blank spacers at both ends.
+    func testPendingRowKeepsWhatAnArrayKeeps() {
+        let text = Array("7 x".utf8)
+        text.withUnsafeBufferPointer { p in
+            let cells = [PendingValue(cell: RawCell(bytes: p[0..<1], line: 1), value: .number(NumberValue(integer: 7, double: 7, decimals: 0, unit: nil))),
+                         PendingValue(cell: RawCell(bytes: p[1..<1], line: 2), value: .blank),
+                         PendingValue(cell: RawCell(bytes: p[2..<3], line: 3), value: .text)]
+            var rng = SeededRandom(seed: 1208)
+            var row = PendingRow(capacity: 2)
+            defer { row.deallocate() }
+            var model: [PendingValue] = []
+            for _ in 0..<20_000 {
+                switch Int.random(in: 0..<10, using: &rng) {
+                case 0: row.removeAll(); model.removeAll()
+                case 1:
+                    let count = Int.random(in: 0...6, using: &rng)
+                    row.trimSpacers(to: count); TableText.trimSpacers(&model, to: count)
+                default:
+                    let v = cells.randomElement(using: &rng)!
+                    row.append(v); model.append(v)
+                }
+                XCTAssertEqual(row.count, model.count)
+                XCTAssertEqual(row.map(\.cell.line), model.map(\.cell.line))
+                XCTAssertEqual(Array(row.buffer).map(\.value), model.map(\.value))
+            }
+        }
+    }
+}
