@@ -502,3 +502,28 @@ extension TextTests {
         }
     }
 }
+
+extension TextTests {
+    /// `trimmingSpaces`, now read on UTF-8 bytes, trims what a reading by Unicode scalars trims:
+    /// spaces, tabs, carriage returns, NBSP and the ideographic space at both ends, nothing
+    /// else (not a form feed, not a full-width letter sharing a lead byte with the ideographic
+    /// space).
+    func testTrimmingSpacesAgreesWithAReadingByScalars() {
+        func plain(_ s: String) -> String {
+            let isSpace: (Unicode.Scalar) -> Bool = { $0 == " " || $0 == "\t" || $0 == "\u{3000}" || $0 == "\u{A0}" || $0 == "\r" }
+            var u = Substring(s).unicodeScalars
+            while let f = u.first, isSpace(f) { u = u.dropFirst() }
+            while let l = u.last, isSpace(l) { u = u.dropLast() }
+            return String(u)
+        }
+        let pieces = [" ", "\t", "\r", "\u{A0}", "\u{3000}", "\u{0C}", "\n", "、", "。", "\u{3001}", "\u{C2}", "a", "年", "报告"]
+        var rng = SeededRandom(seed: 1209)
+        var trimmed = 0
+        for _ in 0..<10_000 {
+            let s = (0..<Int.random(in: 0...8, using: &rng)).map { _ in pieces.randomElement(using: &rng)! }.joined()
+            XCTAssertEqual(s.trimmingSpaces(), plain(s), s.debugDescription)
+            if s.trimmingSpaces() != s { trimmed += 1 }
+        }
+        XCTAssertGreaterThan(trimmed, 5_000)
+    }
+}

@@ -169,7 +169,7 @@ public enum ReportReader {
                     scale *= 10
                 }
                 guard (1990...2100).contains(year) else { continue }
-                var org = String(decoding: UnsafeBufferPointer(rebasing: b[..<start]), as: UTF8.self).trimmingSpaces()
+                var org = String(decoding: UnsafeBufferPointer(rebasing: b[String.spacesTrimmed(b[..<start])]), as: UTF8.self)
                 // The bytes first: String's prefix test compares characters, at a cost per call.
                 for prefix in ["关于", "《"] where org.utf8.starts(with: prefix.utf8) && org.hasPrefix(prefix) {
                     org.removeFirst(prefix.count)
@@ -188,7 +188,7 @@ public enum ReportReader {
 
     /// A line's text without Word's `[bookmark: …]` markup and surrounding spaces.
     static func clean(_ bytes: TextBytes) -> String {
-        guard bytes.contains(0x5B) else { return String(decoding: bytes, as: UTF8.self).trimmingSpaces() }
+        guard bytes.contains(0x5B) else { return String(decoding: bytes[String.spacesTrimmed(bytes)], as: UTF8.self) }
         var t = String(decoding: bytes, as: UTF8.self)
         while let r = t.firstRange(of: "[bookmark:"), let close = t[r.upperBound...].firstIndex(of: "]") {
             t.removeSubrange(r.lowerBound...close)
@@ -655,13 +655,33 @@ enum NarrativeNumbers {
 }
 
 extension String {
-    /// Trims spaces, tabs, NBSP and the ideographic space.
+    /// Trims spaces, tabs, carriage returns, NBSP and the ideographic space.
     public func trimmingSpaces() -> String {
-        let isSpace: (Unicode.Scalar) -> Bool = { $0 == " " || $0 == "\t" || $0 == "\u{3000}" || $0 == "\u{A0}" || $0 == "\r" }
-        var s = Substring(self).unicodeScalars
-        guard s.first.map(isSpace) == true || s.last.map(isSpace) == true else { return self }
-        while let f = s.first, isSpace(f) { s = s.dropFirst() }
-        while let l = s.last, isSpace(l) { s = s.dropLast() }
-        return String(s)
+        var s = self
+        return s.withUTF8 { b in
+            let kept = String.spacesTrimmed(b[...])
+            return kept.count == b.count ? self : String(decoding: UnsafeBufferPointer(rebasing: b[kept]), as: UTF8.self)
+        }
+    }
+
+    /// What `trimmingSpaces` keeps of UTF-8 bytes, as a range of their indices: a title's
+    /// text is trimmed before it is made a string. (NBSP is C2 A0, the ideographic space
+    /// E3 80 80; C2 and E3 only lead characters, so these bytes at an end are those spaces.)
+    static func spacesTrimmed<C: RandomAccessCollection<UInt8>>(_ b: C) -> Range<Int> where C.Index == Int {
+        var lo = b.startIndex, hi = b.endIndex
+        @inline(__always) func isASCIISpace(_ x: UInt8) -> Bool { x == 0x20 || x == 0x09 || x == 0x0D }
+        while lo < hi {
+            if isASCIISpace(b[lo]) { lo += 1 }
+            else if hi - lo >= 2, b[lo] == 0xC2, b[lo + 1] == 0xA0 { lo += 2 }
+            else if hi - lo >= 3, b[lo] == 0xE3, b[lo + 1] == 0x80, b[lo + 2] == 0x80 { lo += 3 }
+            else { break }
+        }
+        while hi > lo {
+            if isASCIISpace(b[hi - 1]) { hi -= 1 }
+            else if hi - lo >= 2, b[hi - 2] == 0xC2, b[hi - 1] == 0xA0 { hi -= 2 }
+            else if hi - lo >= 3, b[hi - 3] == 0xE3, b[hi - 2] == 0x80, b[hi - 1] == 0x80 { hi -= 3 }
+            else { break }
+        }
+        return lo..<hi
     }
 }
