@@ -78,15 +78,7 @@ struct TagName {
     enum Kind { case table, row, cell, lineBreak, block, skipped, other }
     var kind: Kind
     /// The lower-case name packed, a byte per letter (0 for names longer than eight).
-    private var packed: UInt64 = 0
-
-    /// The lower-case name, for skipped elements (to find their end tag).
-    var bytes: [UInt8] {
-        var out: [UInt8] = []
-        var p = packed
-        while p != 0 { out.insert(UInt8(truncatingIfNeeded: p), at: 0); p >>= 8 }
-        return out
-    }
+    private(set) var packed: UInt64 = 0
 
     init(_ name: TextBytes) {
         guard name.count <= 8 else {
@@ -302,6 +294,16 @@ private struct PageReader {
     /// `commonTagTable` and `tagStartTable`, held here for the same reason.
     private let commonTags = PageReader.commonTagTable
     private let tagStarts = PageReader.tagStartTable
+    /// `skippedEndTable`, held here for the same reason.
+    private let skippedEnds = PageReader.skippedEndTable
+
+    /// The start of each skipped element's end tag (`</script`), by its packed name: made once,
+    /// not for every skipped element of every page.
+    static let skippedEndTable: [UInt64: [UInt8]] = Dictionary(uniqueKeysWithValues: HTMLText.skippedElements.map {
+        (TagName.pack($0), Array("</\($0)".utf8))
+    })
+    static let endTagStart = Array("</".utf8), tagEnd = Array(">".utf8), bodyStart = Array("<body".utf8)
+    static let head = TagName.pack("head")
 
     init(_ page: UnsafeBufferPointer<UInt8>) {
         self.page = page
@@ -577,10 +579,10 @@ private struct PageReader {
     mutating func startTag(_ name: TagName, _ attributes: TextBytes, line: Int) {
         if name.kind == .skipped {
             // Skipped to the end of its end tag; <head> also ends where <body> begins.
-            var end = find([0x3C, 0x2F] + name.bytes, from: i).map { close in
-                find([0x3E], from: close).map { $0 + 1 } ?? page.count
+            var end = find(skippedEnds[name.packed] ?? Self.endTagStart, from: i).map { close in
+                find(Self.tagEnd, from: close).map { $0 + 1 } ?? page.count
             } ?? page.count
-            if name.bytes == Array("head".utf8), let body = find(Array("<body".utf8), from: i), body < end { end = body }
+            if name.packed == Self.head, let body = find(Self.bodyStart, from: i), body < end { end = body }
             advance(to: end)
             return
         }
