@@ -417,22 +417,26 @@ public enum ReportReader {
 
     static func deriveSubtotals(_ cells: inout FieldCells, format: FormVersion?) {
         let sums = derivedSums
-        for k in sums.targets.indices {
-            let target = sums.targets[k]
-            if cells.kind(target) != .absent { continue }   // printed
-            var sum: Int64 = 0
-            var any = false
-            var anyPresent = false
-            for j in sums.bounds[k]..<sums.bounds[k + 1] {     // indexes: a slice retains
-                let i = sums.sources[j]
-                if cells.kind(i) != .absent { anyPresent = true }
-                let n = cells.integer(i)
-                if n != Corpus.nullInt { sum += n; any = true }
-            }
-            if any {
-                cells.setInteger(target, sum, line: 0)
-            } else if anyPresent {
-                cells[target] = FieldReading(kind: .blank, number: nil, line: 0, printed: nil)
+        // The slots are read and written in place: through the readings' accessors, each
+        // read was checked against the bounds and each write checked the slots unshared.
+        // A derived field is absent until here, so it has no unit or printed text to clear.
+        cells.withSlots { slots in
+            for k in sums.targets.indices {
+                let target = sums.targets[k]
+                if slots[target].kind != .absent { continue }   // printed
+                var sum: Int64 = 0
+                var any = false
+                var anyPresent = false
+                for j in sums.bounds[k]..<sums.bounds[k + 1] {     // indexes: a slice retains
+                    let source = slots[sums.sources[j]]
+                    if source.kind != .absent { anyPresent = true }
+                    if source.integer != Corpus.nullInt { sum += source.integer; any = true }
+                }
+                if any {
+                    slots[target] = FieldCells.Slot(integer: sum, line: 0)
+                } else if anyPresent {
+                    slots[target] = FieldCells.Slot(kind: .blank)
+                }
             }
         }
     }
