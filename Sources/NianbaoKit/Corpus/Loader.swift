@@ -73,7 +73,7 @@ final class Slots<Element>: @unchecked Sendable {
 /// (A folder replaced by another of its name while a worker holds it open is still read: the
 /// files of a load are those found when it began.)
 struct OpenFolder: ~Copyable {
-    private var folder: [UInt8] = []
+    private var folder: [CChar] = []
     private var fd: Int32 = -1
 
     deinit { if fd >= 0 { close(fd) } }
@@ -83,18 +83,12 @@ struct OpenFolder: ~Copyable {
         path.withCString { whole -> Int32 in
             guard let slash = strrchr(whole, 0x2F), slash != whole, slash[1] != 0 else { return Self.openWhole(whole) }
             let length = whole.distance(to: slash)
-            let same = length == folder.count && folder.withUnsafeBufferPointer { memcmp($0.baseAddress!, whole, length) == 0 }
+            // `folder` is the folder's path as a C string of its own, its NUL included.
+            let same = length + 1 == folder.count && folder.withUnsafeBufferPointer { memcmp($0.baseAddress!, whole, length) == 0 }
             if !same {
                 if fd >= 0 { close(fd) }
-                folder = Array(UnsafeRawBufferPointer(start: whole, count: length))
-                fd = folder.withUnsafeBufferPointer { f in
-                    // The folder's path as a C string of its own.
-                    withUnsafeTemporaryAllocation(of: CChar.self, capacity: length + 1) { name in
-                        f.withMemoryRebound(to: CChar.self) { _ = name.initialize(from: $0) }
-                        name[length] = 0
-                        return Self.openFolder(name.baseAddress!)
-                    }
-                }
+                folder = Array(UnsafeBufferPointer(start: whole, count: length)) + [0]
+                fd = folder.withUnsafeBufferPointer { Self.openFolder($0.baseAddress!) }
             }
             return fd >= 0 ? openat(fd, slash + 1, O_RDONLY | O_CLOEXEC) : Self.openWhole(whole)
         }
