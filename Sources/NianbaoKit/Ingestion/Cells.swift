@@ -257,29 +257,43 @@ enum Bytes {
     /// Where the spaces `trim` takes from the front of `s` end.
     @inline(__always)
     static func endOfLeadingSpaces<C: RandomAccessCollection<UInt8>>(_ s: C) -> Int where C.Index == Int {
+        endOfLeadingSpaces(s, ascii: isSpace)
+    }
+
+    @inline(never)
+    private static func trimEnds<C: RandomAccessCollection<UInt8>>(_ s: C) -> C.SubSequence where C.Index == Int {
+        s[spaceTrimmed(s, ascii: isSpace)]
+    }
+
+    /// What is left of `s` without the spaces at its ends: the ASCII ones `ascii` says, NBSP
+    /// (C2 A0) and the ideographic space (E3 80 80). C2 and E3 only lead characters, so those
+    /// bytes at an end are those spaces. `trim` and `String.trimmingSpaces` differ only in
+    /// their ASCII spaces (a form feed is one only for `trim`).
+    @inline(__always)
+    static func spaceTrimmed<C: RandomAccessCollection<UInt8>>(_ s: C, ascii: (UInt8) -> Bool) -> Range<Int> where C.Index == Int {
+        let lo = endOfLeadingSpaces(s, ascii: ascii)
+        var hi = s.endIndex
+        while hi > lo {
+            if ascii(s[hi - 1]) { hi -= 1 }
+            else if hi - lo >= 2, s[hi - 2] == 0xC2, s[hi - 1] == 0xA0 { hi -= 2 }
+            else if hi - lo >= 3, s[hi - 3] == 0xE3, s[hi - 2] == 0x80, s[hi - 1] == 0x80 { hi -= 3 }
+            else { break }
+        }
+        return lo..<hi
+    }
+
+    @inline(__always)
+    private static func endOfLeadingSpaces<C: RandomAccessCollection<UInt8>>(_ s: C, ascii: (UInt8) -> Bool) -> Int where C.Index == Int {
         var i = s.startIndex
         let end = s.endIndex
         while i < end {
             let b = s[i]
-            if isSpace(b) { i += 1 }
+            if ascii(b) { i += 1 }
             else if b == 0xC2, end - i >= 2, s[i + 1] == 0xA0 { i += 2 }
             else if b == 0xE3, end - i >= 3, s[i + 1] == 0x80, s[i + 2] == 0x80 { i += 3 }
             else { break }
         }
         return i
-    }
-
-    @inline(never)
-    private static func trimEnds<C: RandomAccessCollection<UInt8>>(_ s: C) -> C.SubSequence where C.Index == Int {
-        let lo = endOfLeadingSpaces(s)
-        var hi = s.endIndex
-        while hi > lo {
-            if isSpace(s[hi - 1]) { hi -= 1 }
-            else if hi - lo >= 2, s[hi - 2] == 0xC2, s[hi - 1] == 0xA0 { hi -= 2 }
-            else if hi - lo >= 3, s[hi - 3] == 0xE3, s[hi - 2] == 0x80, s[hi - 1] == 0x80 { hi -= 3 }
-            else { break }
-        }
-        return s[lo..<hi]
     }
 
     static func contains(_ s: TextBytes, _ b: UInt8) -> Bool {

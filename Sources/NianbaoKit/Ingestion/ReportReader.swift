@@ -669,23 +669,8 @@ extension String {
     }
 
     /// What `trimmingSpaces` keeps of UTF-8 bytes, as a range of their indices: a title's
-    /// text is trimmed before it is made a string. (NBSP is C2 A0, the ideographic space
-    /// E3 80 80; C2 and E3 only lead characters, so these bytes at an end are those spaces.)
+    /// text is trimmed before it is made a string (`Bytes.spaceTrimmed` with this ASCII set).
     static func spacesTrimmed<C: RandomAccessCollection<UInt8>>(_ b: C) -> Range<Int> where C.Index == Int {
-        var lo = b.startIndex, hi = b.endIndex
-        @inline(__always) func isASCIISpace(_ x: UInt8) -> Bool { x == 0x20 || x == 0x09 || x == 0x0D }
-        while lo < hi {
-            if isASCIISpace(b[lo]) { lo += 1 }
-            else if hi - lo >= 2, b[lo] == 0xC2, b[lo + 1] == 0xA0 { lo += 2 }
-            else if hi - lo >= 3, b[lo] == 0xE3, b[lo + 1] == 0x80, b[lo + 2] == 0x80 { lo += 3 }
-            else { break }
-        }
-        while hi > lo {
-            if isASCIISpace(b[hi - 1]) { hi -= 1 }
-            else if hi - lo >= 2, b[hi - 2] == 0xC2, b[hi - 1] == 0xA0 { hi -= 2 }
-            else if hi - lo >= 3, b[hi - 3] == 0xE3, b[hi - 2] == 0x80, b[hi - 1] == 0x80 { hi -= 3 }
-            else { break }
-        }
-        return lo..<hi
+        Bytes.spaceTrimmed(b, ascii: { $0 == 0x20 || $0 == 0x09 || $0 == 0x0D })
     }
 }
