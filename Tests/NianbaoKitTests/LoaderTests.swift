@@ -133,6 +133,23 @@ extension LoaderTests {
     }
 }
 
+extension LoaderTests {
+    /// A folder's reports are listed in the order of their names' bytes, each sub-folder's in
+    /// its place, hidden files and other extensions left out (in any case, `.TXT` is a report).
+    func testAFolderIsListedInTheOrderOfItsNamesBytes() throws {
+        let folder = base + "/listed"
+        try FileManager.default.createDirectory(atPath: folder + "/b-sub", withIntermediateDirectories: true)
+        let names = ["清河-2021.txt", "b.txt", "B.TXT", "a.txt", "ab.txt", "a.txt.md", "b-sub/z.html", ".hidden.txt",
+                     "notes.pdf", "民权-2021.txt", "a0.htm", "b-sub/a.text"]
+        for name in names { try Data("x".utf8).write(to: URL(fileURLWithPath: folder + "/" + name)) }
+        let (files, failures) = Loader.expand([folder + "/"])
+        XCTAssertTrue(failures.isEmpty)
+        XCTAssertEqual(files.map { String($0.dropFirst(folder.count + 1)) },
+                       ["B.TXT", "a.txt", "a.txt.md", "a0.htm", "ab.txt", "b-sub/a.text", "b-sub/z.html", "b.txt",
+                        "民权-2021.txt", "清河-2021.txt"])
+    }
+}
+
 private extension Corpus {
     /// The sum of a count field over every report (nulls skipped).
     func sum(fieldID: String) -> Int64 {

@@ -272,30 +272,48 @@ public enum Loader {
             // is only as long as its name, so copying `d_name` whole (256 bytes) can read past
             // the end of the listing's buffer.
             let nameOffset = MemoryLayout<dirent>.offset(of: \dirent.d_name)!
-            var entries: [(name: String, type: UInt8)] = []
+            // The names side by side in one buffer, sorted by their bytes (the order `LC_ALL=C
+            // ls` gives, and Unicode's for names in NFC): a String for each name, compared by
+            // Unicode's rules, took a third of the time of listing 100,000 files.
+            var names: [UInt8] = []
+            var entries: [(start: Int, count: Int, type: UInt8)] = []
             while let e = readdir(dir) {
-                let name = String(cString: (UnsafeRawPointer(e) + nameOffset).assumingMemoryBound(to: CChar.self))
-                if name.hasPrefix(".") { continue }
-                entries.append((name, e.pointee.d_type))
+                let name = (UnsafeRawPointer(e) + nameOffset).assumingMemoryBound(to: UInt8.self)
+                if name[0] == 0x2E { continue }     // hidden, and the folder and its parent
+                let count = strlen(name)
+                entries.append((names.count, count, e.pointee.d_type))
+                names.append(contentsOf: UnsafeBufferPointer(start: name, count: count))
             }
             closedir(dir)
             let base = path.hasSuffix("/") ? String(path.dropLast()) : path
+            let prefix = Array((base + "/").utf8)
             // Files in name order, each folder's files in its place. Folders are listed in
             // parallel: a national corpus is folders of thousands of files, and listing them
             // one after another would keep the cores idle before the first file is parsed.
             enum Child { case file(String), folder(String) }
             var children: [Child] = []
-            for (name, type) in entries.sorted(by: { $0.name < $1.name }) {
-                let child = base + "/" + name
-                var isFolder = type == UInt8(DT_DIR)
-                if type != UInt8(DT_DIR) && type != UInt8(DT_REG) {
-                    var cst = stat()
-                    guard stat(child, &cst) == 0 else { continue }
-                    isFolder = (cst.st_mode & S_IFMT) == S_IFDIR
-                    if type == UInt8(DT_LNK) { linked = true }
+            names.withUnsafeBufferPointer { bytes in
+                entries.sort { a, b in
+                    let order = memcmp(bytes.baseAddress! + a.start, bytes.baseAddress! + b.start, min(a.count, b.count))
+                    return order != 0 ? order < 0 : a.count < b.count
                 }
-                if isFolder { children.append(.folder(child)) }
-                else if hasReportExtension(name) { children.append(.file(child)) }
+                for (start, count, type) in entries {
+                    let name = UnsafeBufferPointer(rebasing: bytes[start..<(start + count)])
+                    let child = String(unsafeUninitializedCapacity: prefix.count + count) { path in
+                        _ = path.initialize(fromContentsOf: prefix)
+                        _ = path[prefix.count...].initialize(fromContentsOf: name)
+                        return prefix.count + count
+                    }
+                    var isFolder = type == UInt8(DT_DIR)
+                    if type != UInt8(DT_DIR) && type != UInt8(DT_REG) {
+                        var cst = stat()
+                        guard stat(child, &cst) == 0 else { continue }
+                        isFolder = (cst.st_mode & S_IFMT) == S_IFDIR
+                        if type == UInt8(DT_LNK) { linked = true }
+                    }
+                    if isFolder { children.append(.folder(child)) }
+                    else if hasReportExtension(name) { children.append(.file(child)) }
+                }
             }
             let folders = children.compactMap { if case .folder(let f) = $0 { return f }; return nil }
             let listed = Slots<(files: [String], failures: [LoadFailure], linked: Bool)>(count: folders.count, empty: ([], [], false))
@@ -326,8 +344,7 @@ public enum Loader {
     private static let extensionBytes: [[UInt8]] = extensions.map { Array($0.utf8) }
 
     /// Whether `name` ends in `.` and one of `extensions`, in any case.
-    static func hasReportExtension(_ name: String) -> Bool {
-        let bytes = name.utf8
+    static func hasReportExtension<Name: BidirectionalCollection<UInt8>>(_ bytes: Name) -> Bool {
         guard let dot = bytes.lastIndex(of: 0x2E) else { return false }
         let ext = bytes[bytes.index(after: dot)...]
         return extensionBytes.contains { known in
