@@ -132,7 +132,22 @@ public final class Corpus: @unchecked Sendable {
     public private(set) var lines: [[Int32]]
     /// Decimals printed, for amount fields (comparison precision).
     public private(set) var decimals: [[UInt8]]
+    /// Rows by the path of their file as loaded, made when first asked for (a second load, a
+    /// report named) and brought up to date after: a load does not hash 100,000 paths on the
+    /// thread that every batch waits for, to answer a question most sessions never ask.
     private var fileIndex: [String: Int] = [:]
+    private var fileIndexed = 0
+
+    private func row(ofFile file: String) -> Int? {
+        if fileIndexed < files.count {
+            fileIndex.reserveCapacity(files.count)
+            while fileIndexed < files.count {
+                fileIndex[files[fileIndexed]] = fileIndexed
+                fileIndexed += 1
+            }
+        }
+        return fileIndex[file]
+    }
 
     public init() {
         let n = Form.standard.fields.count
@@ -143,12 +158,12 @@ public final class Corpus: @unchecked Sendable {
         decimals = Array(repeating: [], count: n)
     }
 
-    public func contains(file: String) -> Bool { fileIndex[file] != nil }
+    public func contains(file: String) -> Bool { row(ofFile: file) != nil }
 
     /// The row of a file by its path as loaded or, failing that, by any other spelling of
     /// the same path (`./Data/a.txt` for `Data/a.txt`).
     public func index(ofFile file: String) -> Int? {
-        if let row = fileIndex[file] { return row }
+        if let row = row(ofFile: file) { return row }
         // Only a path to a file that is there can be another spelling of one loaded; a
         // report's name or number is not looked for among 100,000 resolved paths.
         guard access(file, F_OK) == 0 else { return nil }
@@ -213,7 +228,6 @@ public final class Corpus: @unchecked Sendable {
         // By index: a report taken from the array by `for … in` is copied, a retain for
         // each of its arrays and strings.
         for k in reports.indices {
-            fileIndex[reports[k].file] = files.count + k
             let org = reports[k].org ?? ""
             if let code = orgIndex[PrintedName(org)] {
                 codes.append(code)
@@ -239,11 +253,10 @@ public final class Corpus: @unchecked Sendable {
         sectionLines += reports.lazy.map(\.sectionLines)
     }
 
-    /// Reserves room for `n` more reports: the columns, the report attributes and the file
-    /// index, so that a large load does not grow them (and rehash every path) as it goes.
+    /// Reserves room for `n` more reports: the columns and the report attributes, so that a
+    /// large load does not grow them as it goes.
     public func reserve(_ n: Int) {
         let target = count + n
-        fileIndex.reserveCapacity(target)
         // At most one new body a report: growing the name index rehashed every name at each
         // doubling (0.9% of a 100,000-report load's time).
         orgIndex.reserveCapacity(orgNames.count + n); orgNames.reserveCapacity(orgNames.count + n)
