@@ -150,6 +150,41 @@ extension LoaderTests {
     }
 }
 
+extension LoaderTests {
+    /// A report printed past line 65,535 keeps the whole line of each cell, though the line
+    /// columns hold 16 bits: in readings, in `check`'s findings, beside a report that is not
+    /// long and after a file that failed, in the same batch.
+    func testCellsPastLine65535KeepTheirLines() throws {
+        let folder = base + "/long"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        // 民权's table says 7 where its narrative says 6: a finding that names both lines.
+        let text = String(decoding: try Loader.readFile(TestPaths.data("reports/minquan-2021.txt")), as: UTF8.self)
+            .replacingOccurrences(of: "一、本年新收政府信息公开申请数量\t6\t0\t0\t0\t0\t0\t6",
+                                  with: "一、本年新收政府信息公开申请数量\t7\t0\t0\t0\t0\t0\t7")
+        let padding = 70_000
+        try Data().write(to: URL(fileURLWithPath: folder + "/a-empty.txt"))
+        try Data((String(repeating: "\n", count: padding) + text).utf8).write(to: URL(fileURLWithPath: folder + "/b-long.txt"))
+        try Data(text.utf8).write(to: URL(fileURLWithPath: folder + "/c-plain.txt"))
+        let corpus = Corpus()
+        let summary = Loader.load([folder], into: corpus)
+        XCTAssertEqual(summary.reports, 2)
+        XCTAssertEqual(summary.failures.map { ($0.file as NSString).lastPathComponent }, ["a-empty.txt"])
+        let long = try XCTUnwrap(corpus.index(ofFile: folder + "/b-long.txt"))
+        let plain = try XCTUnwrap(corpus.index(ofFile: folder + "/c-plain.txt"))
+        var printed = 0
+        for field in Form.standard.fields {
+            let line = corpus.line(field.index, plain)
+            XCTAssertEqual(corpus.line(field.index, long), line > 0 ? line + padding : 0, field.id)
+            XCTAssertEqual(corpus.reading(field, long).line, corpus.line(field.index, long), field.id)
+            if line > 0 { printed += 1 }
+        }
+        XCTAssertGreaterThan(printed, 100)
+        let findings = Audit(corpus: corpus).run([Int32(long), Int32(plain)], rules: ["text.numbers"]).findings
+        XCTAssertEqual(findings.map(\.message), ["the narrative says 6 (line 70023) but s3.new.total is 7 (line 70075)",
+                                                 "the narrative says 6 (line 23) but s3.new.total is 7 (line 75)"])
+    }
+}
+
 private extension Corpus {
     /// The sum of a count field over every report (nulls skipped).
     func sum(fieldID: String) -> Int64 {

@@ -40,7 +40,7 @@ public struct Audit {
 
     /// The corpus's count columns, held here: a read of a class's array property is checked
     /// for exclusive access each time, and the rules read a few hundred cells a report.
-    private let ints: [[Int64]], kinds: [[CellKind]], lines: [[Int32]]
+    private let ints: [[Int64]], kinds: [[CellKind]], lines: [[UInt16]]
 
     public init(corpus: Corpus) {
         self.corpus = corpus
@@ -99,7 +99,8 @@ public struct Audit {
     private func cell(_ f: Int, _ r: Int) -> (value: Int64?, kind: CellKind, line: Int) {
         guard f >= 0 else { return (nil, .absent, 0) }
         let v = ints[f][r]
-        return (v == Corpus.nullInt ? nil : v, kinds[f][r], Int(lines[f][r]))
+        let line = lines[f][r]
+        return (v == Corpus.nullInt ? nil : v, kinds[f][r], Int32(line) < Corpus.longLine ? Int(line) : corpus.line(f, r))
     }
 
     private func sum(_ fields: [Int], _ r: Int) -> Sum {

@@ -20,7 +20,11 @@ final class ColumnBatch: @unchecked Sendable {
     let integers: UnsafeMutablePointer<Int64>
     let doubles: UnsafeMutablePointer<Double>
     let decimals: UnsafeMutablePointer<UInt8>
-    let lines: UnsafeMutablePointer<Int32>
+    let lines: UnsafeMutablePointer<UInt16>
+    /// Lines too long for a line column (`Corpus.longLine` or more), by row and field: a
+    /// report that long is rare, and the lock is taken only for it.
+    private(set) var longLines: [(row: Int, field: Int, line: Int32)] = []
+    private let longLinesLock = Condition()
     private let fieldCount = Form.standard.fields.count
     private let isAmount = Corpus.isAmount
 
@@ -42,6 +46,9 @@ final class ColumnBatch: @unchecked Sendable {
         kinds.deallocate(); integers.deallocate(); doubles.deallocate(); decimals.deallocate(); lines.deallocate()
     }
 
+    /// Forgets the long lines of the rows stored before: the batch is taken for new rows.
+    func reuse() { longLinesLock.withLock { longLines.removeAll() } }
+
     /// Writes consecutive reports' readings into rows `first`, `first + 1`, … of every column.
     /// Field by field across the reports, so that each column is written a run of rows at a
     /// time: one report alone would touch a cache line per field and column. Like the
@@ -54,7 +61,12 @@ final class ColumnBatch: @unchecked Sendable {
             let amount = isAmount[field]
             for cells in reports {
                 let slot = cells.slots[field]
-                kinds[at] = slot.kind; lines[at] = slot.line
+                kinds[at] = slot.kind
+                lines[at] = UInt16(truncatingIfNeeded: min(max(slot.line, 0), Int32(Corpus.longLine)))
+                if slot.line >= Corpus.longLine {
+                    let row = at - field * capacity
+                    longLinesLock.withLock { longLines.append((row, field, slot.line)) }
+                }
                 if amount { doubles[at] = slot.double; decimals[at] = slot.decimals } else { integers[at] = slot.integer }
                 at += 1
             }
@@ -129,7 +141,20 @@ public final class Corpus: @unchecked Sendable {
     public private(set) var ints: [[Int64]]
     public private(set) var amounts: [[Double]]
     public private(set) var kinds: [[CellKind]]
-    public private(set) var lines: [[Int32]]
+    /// The line each field was printed on (0 when it was not), as 16 bits: reports are far
+    /// shorter than 65,535 lines, and at 32 bits the lines were a third of the columns'
+    /// memory, every page of it written once by a load. A line of `longLine` or more reads
+    /// `longLine` here and is kept whole in `longLines`; `line(_:_:)` gives either.
+    public private(set) var lines: [[UInt16]]
+    /// Lines of `longLine` or more, by row × field count + field.
+    private var longLines: [Int: Int32] = [:]
+    public static let longLine: Int32 = 0xFFFF
+
+    /// The line field `field` of report `row` was printed on, 0 when it was not.
+    public func line(_ field: Int, _ row: Int) -> Int {
+        let short = lines[field][row]
+        return Int32(short) < Corpus.longLine ? Int(short) : Int(longLines[row * lines.count + field] ?? Corpus.longLine)
+    }
     /// Decimals printed, for amount fields (comparison precision).
     public private(set) var decimals: [[UInt8]]
     /// Rows by the path of their file as loaded, made when first asked for (a second load, a
@@ -196,6 +221,13 @@ public final class Corpus: @unchecked Sendable {
     func append(_ reports: [Report], from batch: ColumnBatch, rows: [Int]) {
         precondition(reports.count == rows.count)
         appendAttributes(reports)
+        if !batch.longLines.isEmpty {
+            // The batch's rows become the corpus's from `count` on, skipping those not taken.
+            let position = Dictionary(uniqueKeysWithValues: rows.enumerated().map { ($1, $0) })
+            for long in batch.longLines {
+                if let k = position[long.row] { longLines[(count + k) * lines.count + long.field] = long.line }
+            }
+        }
         let whole = rows.count == batch.capacity && rows.last.map { $0 == rows.count - 1 } ?? true
         func copy<T>(_ column: inout [T], _ base: UnsafeMutablePointer<T>, _ field: Int) {
             let start = base + field * batch.capacity
@@ -412,6 +444,6 @@ public final class Corpus: @unchecked Sendable {
                 if i != Corpus.nullInt { number = NumberValue(integer: i, double: Double(i), decimals: 0, unit: nil) }
             }
         }
-        return FieldReading(kind: kind, number: number, line: Int(lines[field.index][row]), printed: nil)
+        return FieldReading(kind: kind, number: number, line: line(field.index, row), printed: nil)
     }
 }

@@ -124,6 +124,7 @@ final class ResultSlots: Sendable {
         precondition(count <= columns.capacity)
         results = Slots(count: count, empty: nil)
         self.columns = columns
+        columns.reuse()
     }
 
     /// Parses `files` into the slots from `first` on; distinct threads parse distinct ranges.

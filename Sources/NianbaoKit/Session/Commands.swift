@@ -376,7 +376,7 @@ public enum Commands {
         s.output.out(TerminalSafe.escape("\(corpus.name(row)) — \(corpus.org(row)) \(corpus.years[row] == Corpus.nullInt ? "" : String(corpus.years[row])) (format \(version.rawValue), \(corpus.layouts[row]))"))
         let lineOf: ((Int, String) -> String)? = source ? { sec, rowID in
             let lines = Form.standard.fields.filter { $0.section == sec && $0.row.id == rowID }
-                .map { Int(corpus.lines[$0.index][row]) }.filter { $0 > 0 }
+                .map { corpus.line($0.index, row) }.filter { $0 > 0 }
             return lines.min().map(String.init) ?? ""
         } : nil
         for (title, table) in Teaching.tables(section: section, version: version, cell: { f in
