@@ -40,11 +40,11 @@ public struct Audit {
 
     /// The corpus's count columns, held here: a read of a class's array property is checked
     /// for exclusive access each time, and the rules read a few hundred cells a report.
-    private let ints: [[Int64]], kinds: [[CellKind]], lines: [[UInt16]]
+    private let countColumns: [[Int32]], kinds: [[CellKind]], lines: [[UInt16]]
 
     public init(corpus: Corpus) {
         self.corpus = corpus
-        ints = corpus.ints; kinds = corpus.kinds; lines = corpus.lines
+        countColumns = corpus.counts; kinds = corpus.kinds; lines = corpus.lines
     }
 
     /// Rule ids that `check` accepts: the form's rules and the reader's finding codes.
@@ -98,9 +98,8 @@ public struct Audit {
     @inline(__always)
     private func cell(_ f: Int, _ r: Int) -> (value: Int64?, kind: CellKind, line: Int) {
         guard f >= 0 else { return (nil, .absent, 0) }
-        let v = ints[f][r]
         let line = lines[f][r]
-        return (v == Corpus.nullInt ? nil : v, kinds[f][r], Int32(line) < Corpus.longLine ? Int(line) : corpus.line(f, r))
+        return (corpus.integer(stored: countColumns[f][r], f, r), kinds[f][r], Int32(line) < Corpus.longLine ? Int(line) : corpus.line(f, r))
     }
 
     private func sum(_ fields: [Int], _ r: Int) -> Sum {

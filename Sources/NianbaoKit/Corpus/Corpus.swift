@@ -17,14 +17,15 @@ import Darwin
 final class ColumnBatch: @unchecked Sendable {
     let capacity: Int
     let kinds: UnsafeMutablePointer<CellKind>
-    let integers: UnsafeMutablePointer<Int64>
+    let integers: UnsafeMutablePointer<Int32>
     let doubles: UnsafeMutablePointer<Double>
     let decimals: UnsafeMutablePointer<UInt8>
     let lines: UnsafeMutablePointer<UInt16>
-    /// Lines too long for a line column (`Corpus.longLine` or more), by row and field: a
-    /// report that long is rare, and the lock is taken only for it.
+    /// Lines and counts too long for their columns (`Corpus.longLine` or more, a count
+    /// beyond 32 bits), by row and field: they are rare, and the lock is taken only for them.
     private(set) var longLines: [(row: Int, field: Int, line: Int32)] = []
-    private let longLinesLock = Condition()
+    private(set) var longCounts: [(row: Int, field: Int, count: Int64)] = []
+    private let longValuesLock = Condition()
     private let fieldCount = Form.standard.fields.count
     private let isAmount = Corpus.isAmount
 
@@ -46,8 +47,8 @@ final class ColumnBatch: @unchecked Sendable {
         kinds.deallocate(); integers.deallocate(); doubles.deallocate(); decimals.deallocate(); lines.deallocate()
     }
 
-    /// Forgets the long lines of the rows stored before: the batch is taken for new rows.
-    func reuse() { longLinesLock.withLock { longLines.removeAll() } }
+    /// Forgets the long values of the rows stored before: the batch is taken for new rows.
+    func reuse() { longValuesLock.withLock { longLines.removeAll(); longCounts.removeAll() } }
 
     /// Writes consecutive reports' readings into rows `first`, `first + 1`, … of every column.
     /// Field by field across the reports, so that each column is written a run of rows at a
@@ -65,9 +66,19 @@ final class ColumnBatch: @unchecked Sendable {
                 lines[at] = UInt16(truncatingIfNeeded: min(max(slot.line, 0), Int32(Corpus.longLine)))
                 if slot.line >= Corpus.longLine {
                     let row = at - field * capacity
-                    longLinesLock.withLock { longLines.append((row, field, slot.line)) }
+                    longValuesLock.withLock { longLines.append((row, field, slot.line)) }
                 }
-                if amount { doubles[at] = slot.double; decimals[at] = slot.decimals } else { integers[at] = slot.integer }
+                if amount {
+                    doubles[at] = slot.double; decimals[at] = slot.decimals
+                } else if slot.integer > Int64(Corpus.longCount) && slot.integer <= Int64(Int32.max) {
+                    integers[at] = Int32(truncatingIfNeeded: slot.integer)
+                } else if slot.integer == Corpus.nullInt {
+                    integers[at] = Corpus.nullCount
+                } else {
+                    integers[at] = Corpus.longCount
+                    let row = at - field * capacity
+                    longValuesLock.withLock { longCounts.append((row, field, slot.integer)) }
+                }
                 at += 1
             }
         }
@@ -137,8 +148,32 @@ public final class Corpus: @unchecked Sendable {
     public private(set) var narrativeFingerprints: [[UInt64]] = []
     public private(set) var sectionLines: [SectionLines] = []
 
-    /// Count fields: one array per field (`Int64.min` = null); amount fields use `amounts`.
-    public private(set) var ints: [[Int64]]
+    /// Count fields: one array per field, of 32 bits, `nullCount` for null; amount fields use
+    /// `amounts`. At 64 bits the counts were most of the columns' memory, every page of it
+    /// faulted in and written once by a load, for numbers that are rarely over a million.
+    /// A count beyond 32 bits reads `longCount` here and is kept whole in `longCounts`;
+    /// `integer(_:_:)` gives either, and `integer(stored:_:_:)` a value already read.
+    public private(set) var counts: [[Int32]]
+    /// Counts beyond 32 bits, by row × field count + field.
+    private var longCounts: [Int: Int64] = [:]
+    public static let nullCount = Int32.min
+    public static let longCount = Int32.min + 1
+
+    /// The count field `field` of report `row`, nil when null.
+    public func integer(_ field: Int, _ row: Int) -> Int64? { integer(stored: counts[field][row], field, row) }
+
+    /// The count that `stored`, read from field `field` of report `row`, stands for. Inlined
+    /// for its first test, which answers for every count within 32 bits.
+    @inline(__always)
+    public func integer(stored: Int32, _ field: Int, _ row: Int) -> Int64? {
+        if stored > Corpus.longCount { return Int64(stored) }
+        return stored == Corpus.nullCount ? nil : longCount(field, row)
+    }
+
+    /// The count beyond 32 bits of field `field` in report `row` (its column holds
+    /// `longCount`). Not inlined: a query's loop over a column keeps only the test for it.
+    @inline(never)
+    public func longCount(_ field: Int, _ row: Int) -> Int64 { longCounts[row * counts.count + field] ?? 0 }
     public private(set) var amounts: [[Double]]
     public private(set) var kinds: [[CellKind]]
     /// The line each field was printed on (0 when it was not), as 16 bits: reports are far
@@ -176,7 +211,7 @@ public final class Corpus: @unchecked Sendable {
 
     public init() {
         let n = Form.standard.fields.count
-        ints = Array(repeating: [], count: n)
+        counts = Array(repeating: [], count: n)
         amounts = Array(repeating: [], count: n)
         kinds = Array(repeating: [], count: n)
         lines = Array(repeating: [], count: n)
@@ -221,11 +256,15 @@ public final class Corpus: @unchecked Sendable {
     func append(_ reports: [Report], from batch: ColumnBatch, rows: [Int]) {
         precondition(reports.count == rows.count)
         appendAttributes(reports)
-        if !batch.longLines.isEmpty {
+        if !batch.longLines.isEmpty || !batch.longCounts.isEmpty {
             // The batch's rows become the corpus's from `count` on, skipping those not taken.
             let position = Dictionary(uniqueKeysWithValues: rows.enumerated().map { ($1, $0) })
+            let fields = lines.count
             for long in batch.longLines {
-                if let k = position[long.row] { longLines[(count + k) * lines.count + long.field] = long.line }
+                if let k = position[long.row] { longLines[(count + k) * fields + long.field] = long.line }
+            }
+            for long in batch.longCounts {
+                if let k = position[long.row] { longCounts[(count + k) * fields + long.field] = long.count }
             }
         }
         let whole = rows.count == batch.capacity && rows.last.map { $0 == rows.count - 1 } ?? true
@@ -245,7 +284,7 @@ public final class Corpus: @unchecked Sendable {
                 copy(&amounts[f], batch.doubles, f)
                 copy(&decimals[f], batch.decimals, f)
             } else {
-                copy(&ints[f], batch.integers, f)
+                copy(&counts[f], batch.integers, f)
             }
         }
         count += reports.count
@@ -297,9 +336,9 @@ public final class Corpus: @unchecked Sendable {
         encodings.reserveCapacity(target); periods.reserveCapacity(target); signed.reserveCapacity(target)
         statedNumbers.reserveCapacity(target); mentionsProcessingFee.reserveCapacity(target)
         narrativeFingerprints.reserveCapacity(target); sectionLines.reserveCapacity(target)
-        for i in ints.indices {
+        for i in counts.indices {
             if Corpus.isAmount[i] { amounts[i].reserveCapacity(target) }
-            else { ints[i].reserveCapacity(target) }
+            else { counts[i].reserveCapacity(target) }
             kinds[i].reserveCapacity(target)
             lines[i].reserveCapacity(target)
         }
@@ -312,8 +351,7 @@ public final class Corpus: @unchecked Sendable {
             let d = amounts[field.index][row]
             return d.isNaN ? .null : .double(d)
         }
-        let i = ints[field.index][row]
-        return i == Corpus.nullInt ? .null : .int(i)
+        return integer(field.index, row).map(Value.int) ?? .null
     }
 
     public func value(_ attribute: ReportAttribute, _ row: Int) -> Value {
@@ -440,8 +478,7 @@ public final class Corpus: @unchecked Sendable {
                 let d = amounts[field.index][row]
                 if !d.isNaN { number = NumberValue(integer: nil, double: d, decimals: Int(decimals[field.index][row]), unit: nil) }
             } else {
-                let i = ints[field.index][row]
-                if i != Corpus.nullInt { number = NumberValue(integer: i, double: Double(i), decimals: 0, unit: nil) }
+                if let i = integer(field.index, row) { number = NumberValue(integer: i, double: Double(i), decimals: 0, unit: nil) }
             }
         }
         return FieldReading(kind: kind, number: number, line: line(field.index, row), printed: nil)

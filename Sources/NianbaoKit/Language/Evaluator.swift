@@ -143,8 +143,11 @@ public struct Evaluator {
                 let col = corpus.amounts[f.index]
                 return { r in let d = col[r]; return d.isNaN ? .null : .double(d) }
             }
-            let col = corpus.ints[f.index]
-            return { r in let i = col[r]; return i == Corpus.nullInt ? .null : .int(i) }
+            let col = corpus.counts[f.index], c = corpus, field = f.index, long = Corpus.longCount
+            return { r in
+                let v = col[r]
+                return v > long ? .int(Int64(v)) : v == long ? .int(c.longCount(field, r)) : .null
+            }
         case .attribute(let a):
             let c = corpus
             if a == .org {
@@ -297,15 +300,16 @@ public struct Evaluator {
             let pa = predicate(a), pb = predicate(b)
             return { pa($0) || pb($0) }
         case .binary(let op, .field(let f), .literal(.int(let k))) where op.isComparison && f.kind != .amount:
-            let col = corpus.ints[f.index]
-            let null = Corpus.nullInt
+            let col = corpus.counts[f.index], c = corpus, field = f.index, long = Corpus.longCount
+            // A count within 32 bits is compared as read; one beyond them (its column holds
+            // `longCount`) is looked up; null (below that) holds for no comparison.
             switch op {
-            case .greater: return { let v = col[$0]; return v != null && v > k }
-            case .greaterEqual: return { let v = col[$0]; return v != null && v >= k }
-            case .less: return { let v = col[$0]; return v != null && v < k }
-            case .lessEqual: return { let v = col[$0]; return v != null && v <= k }
-            case .equal: return { let v = col[$0]; return v != null && v == k }
-            default: return { let v = col[$0]; return v != null && v != k }
+            case .greater: return { r in let v = col[r]; return v > long ? Int64(v) > k : v == long && c.longCount(field, r) > k }
+            case .greaterEqual: return { r in let v = col[r]; return v > long ? Int64(v) >= k : v == long && c.longCount(field, r) >= k }
+            case .less: return { r in let v = col[r]; return v > long ? Int64(v) < k : v == long && c.longCount(field, r) < k }
+            case .lessEqual: return { r in let v = col[r]; return v > long ? Int64(v) <= k : v == long && c.longCount(field, r) <= k }
+            case .equal: return { r in let v = col[r]; return v > long ? Int64(v) == k : v == long && c.longCount(field, r) == k }
+            default: return { r in let v = col[r]; return v > long ? Int64(v) != k : v == long && c.longCount(field, r) != k }
             }
         case .binary(let op, .attribute(.year), .literal(.int(let k))) where op.isComparison:
             let col = corpus.years

@@ -218,12 +218,12 @@ public enum ReportExport {
         static let jsonNull = Array("null".utf8)
         let corpus: Corpus
         let fields = Form.standard.fields
-        let ints: [[Int64]]
+        let counts: [[Int32]]
         let isAmount: [Bool], column: [Int]
 
         init(_ corpus: Corpus) {
             self.corpus = corpus
-            ints = corpus.ints
+            counts = corpus.counts
             isAmount = fields.map { $0.kind == .amount }
             column = fields.map(\.index)
         }
@@ -236,8 +236,11 @@ public enum ReportExport {
                 out.append(contentsOf: amount(corpus.value(fields[k], r)).utf8)
                 return
             }
-            let v = ints[column[k]][r]
-            if v == Corpus.nullInt { out.append(contentsOf: null) } else { ReportExport.appendDigits(v, to: &out) }
+            if let v = corpus.integer(stored: counts[column[k]][r], column[k], r) {
+                ReportExport.appendDigits(v, to: &out)
+            } else {
+                out.append(contentsOf: null)
+            }
         }
     }
 
