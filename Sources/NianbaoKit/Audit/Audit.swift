@@ -98,8 +98,7 @@ public struct Audit {
     @inline(__always)
     private func cell(_ f: Int, _ r: Int) -> (value: Int64?, kind: CellKind, line: Int) {
         guard f >= 0 else { return (nil, .absent, 0) }
-        let line = lines[f][r]
-        return (corpus.integer(stored: countColumns[f][r], f, r), kinds[f][r], Int32(line) < Corpus.longLine ? Int(line) : corpus.line(f, r))
+        return (corpus.integer(stored: countColumns[f][r], f, r), kinds[f][r], corpus.line(stored: lines[f][r], f, r))
     }
 
     private func sum(_ fields: [Int], _ r: Int) -> Sum {

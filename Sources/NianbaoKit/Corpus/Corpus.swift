@@ -66,7 +66,7 @@ final class ColumnBatch: @unchecked Sendable {
             for cells in reports {
                 let slot = cells.slots[field]
                 kinds[at] = slot.kind
-                lines[at] = UInt16(truncatingIfNeeded: min(max(slot.line, 0), Int32(Corpus.longLine)))
+                lines[at] = UInt16(truncatingIfNeeded: min(max(slot.line, 0), Corpus.longLine))
                 if slot.line >= Corpus.longLine {
                     let row = at - field * capacity
                     longValuesLock.withLock { longLines.append((row, field, slot.line)) }
@@ -158,7 +158,7 @@ public final class Corpus: @unchecked Sendable {
     /// A count beyond 32 bits reads `longCount` here and is kept whole in `longCounts`;
     /// `integer(_:_:)` gives either, and `integer(stored:_:_:)` a value already read.
     public private(set) var counts: [[Int32]]
-    /// Counts beyond 32 bits, by row × field count + field.
+    /// Counts beyond 32 bits, by `longKey`.
     private var longCounts: [Int: Int64] = [:]
     public static let nullCount = Int32.min
     public static let longCount = Int32.min + 1
@@ -177,7 +177,14 @@ public final class Corpus: @unchecked Sendable {
     /// The count beyond 32 bits of field `field` in report `row` (its column holds
     /// `longCount`). Not inlined: a query's loop over a column keeps only the test for it.
     @inline(never)
-    public func longCount(_ field: Int, _ row: Int) -> Int64 { longCounts[row * counts.count + field] ?? 0 }
+    public func longCount(_ field: Int, _ row: Int) -> Int64 {
+        let value = longCounts[Corpus.longKey(field, row)]
+        assert(value != nil, "a long count is kept for every column cell that says so")
+        return value ?? 0
+    }
+
+    /// Where the whole value of a long line or count of field `field` in report `row` is kept.
+    private static func longKey(_ field: Int, _ row: Int) -> Int { row * isAmount.count + field }
     public private(set) var amounts: [[Double]]
     public private(set) var kinds: [[CellKind]]
     /// The line each field was printed on (0 when it was not), as 16 bits: reports are far
@@ -185,14 +192,20 @@ public final class Corpus: @unchecked Sendable {
     /// memory, every page of it written once by a load. A line of `longLine` or more reads
     /// `longLine` here and is kept whole in `longLines`; `line(_:_:)` gives either.
     public private(set) var lines: [[UInt16]]
-    /// Lines of `longLine` or more, by row × field count + field.
+    /// Lines of `longLine` or more, by `longKey`.
     private var longLines: [Int: Int32] = [:]
     public static let longLine: Int32 = 0xFFFF
 
     /// The line field `field` of report `row` was printed on, 0 when it was not.
-    public func line(_ field: Int, _ row: Int) -> Int {
-        let short = lines[field][row]
-        return Int32(short) < Corpus.longLine ? Int(short) : Int(longLines[row * lines.count + field] ?? Corpus.longLine)
+    public func line(_ field: Int, _ row: Int) -> Int { line(stored: lines[field][row], field, row) }
+
+    /// The line that `stored`, read from field `field` of report `row`, stands for.
+    @inline(__always)
+    public func line(stored: UInt16, _ field: Int, _ row: Int) -> Int {
+        if Int32(stored) < Corpus.longLine { return Int(stored) }
+        let line = longLines[Corpus.longKey(field, row)]
+        assert(line != nil, "a long line is kept for every column cell that says so")
+        return Int(line ?? Corpus.longLine)
     }
     /// Decimals printed, for amount fields (comparison precision).
     public private(set) var decimals: [[UInt8]]
@@ -263,12 +276,11 @@ public final class Corpus: @unchecked Sendable {
         if !batch.longLines.isEmpty || !batch.longCounts.isEmpty {
             // The batch's rows become the corpus's from `count` on, skipping those not taken.
             let position = Dictionary(uniqueKeysWithValues: rows.enumerated().map { ($1, $0) })
-            let fields = lines.count
             for long in batch.longLines {
-                if let k = position[long.row] { longLines[(count + k) * fields + long.field] = long.line }
+                if let k = position[long.row] { longLines[Corpus.longKey(long.field, count + k)] = long.line }
             }
             for long in batch.longCounts {
-                if let k = position[long.row] { longCounts[(count + k) * fields + long.field] = long.count }
+                if let k = position[long.row] { longCounts[Corpus.longKey(long.field, count + k)] = long.count }
             }
         }
         let whole = rows.count == batch.capacity && rows.last.map { $0 == rows.count - 1 } ?? true
