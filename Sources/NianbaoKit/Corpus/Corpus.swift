@@ -15,8 +15,8 @@ import Darwin
 #endif
 
 /// The field readings of a batch of reports, column by column: filled by the threads that
-/// read the reports (each thread its own rows, so no locking) and then copied into the
-/// corpus one column at a time.
+/// read the reports (each thread its own rows, so no locking but for the rare value too wide
+/// for its column) and then copied into the corpus one column at a time.
 final class ColumnBatch: @unchecked Sendable {
     let capacity: Int
     let kinds: UnsafeMutablePointer<CellKind>
@@ -66,24 +66,38 @@ final class ColumnBatch: @unchecked Sendable {
             for cells in reports {
                 let slot = cells.slots[field]
                 kinds[at] = slot.kind
-                lines[at] = UInt16(truncatingIfNeeded: min(max(slot.line, 0), Corpus.longLine))
-                if slot.line >= Corpus.longLine {
-                    let row = at - field * capacity
-                    longValuesLock.withLock { longLines.append((row, field, slot.line)) }
-                }
+                // One unsigned test finds a line outside 16 bits (a negative one too).
+                lines[at] = UInt16(truncatingIfNeeded: slot.line)
+                if UInt32(bitPattern: slot.line) >= UInt32(Corpus.longLine) { storeLongLine(slot.line, at, field) }
                 if amount {
                     doubles[at] = slot.double; decimals[at] = slot.decimals
-                } else if slot.integer > Int64(Corpus.longCount) && slot.integer <= Int64(Int32.max) {
-                    integers[at] = Int32(truncatingIfNeeded: slot.integer)
-                } else if slot.integer == Corpus.nullInt {
-                    integers[at] = Corpus.nullCount
                 } else {
-                    integers[at] = Corpus.longCount
-                    let row = at - field * capacity
-                    longValuesLock.withLock { longCounts.append((row, field, slot.integer)) }
+                    // A count within 32 bits and above the markers is stored as it is.
+                    let narrow = Int32(truncatingIfNeeded: slot.integer)
+                    if Int64(narrow) == slot.integer && narrow > Corpus.longCount {
+                        integers[at] = narrow
+                    } else {
+                        storeWideCount(slot.integer, at, field)
+                    }
                 }
                 at += 1
             }
+        }
+    }
+
+    private func storeLongLine(_ line: Int32, _ at: Int, _ field: Int) {
+        lines[at] = UInt16(truncatingIfNeeded: min(max(line, 0), Corpus.longLine))
+        guard line >= Corpus.longLine else { return }
+        longValuesLock.withLock { longLines.append((at - field * capacity, field, line)) }
+    }
+
+    /// Null, or a count kept whole beside the column.
+    private func storeWideCount(_ count: Int64, _ at: Int, _ field: Int) {
+        if count == Corpus.nullInt {
+            integers[at] = Corpus.nullCount
+        } else {
+            integers[at] = Corpus.longCount
+            longValuesLock.withLock { longCounts.append((at - field * capacity, field, count)) }
         }
     }
 }
