@@ -14,6 +14,17 @@ import Glibc
 import Darwin
 #endif
 
+/// Where a value too wide for its column is kept: the column (a line of `Corpus.longLine` or
+/// more, a count beyond 32 bits or equal to a marker), the field and the row. The column cell
+/// holds the marker that says to look it up. Such values are rare (a report padded past
+/// 65,535 lines, a count in the billions): one table beside the columns, for both, serves.
+struct WidePlace: Hashable {
+    enum Column: UInt8 { case line, count }
+    var column: Column
+    var field: Int
+    var row: Int
+}
+
 /// The field readings of a batch of reports, column by column: filled by the threads that
 /// read the reports (each thread its own rows, so no locking but for the rare value too wide
 /// for its column) and then copied into the corpus one column at a time.
@@ -24,11 +35,10 @@ final class ColumnBatch: @unchecked Sendable {
     let doubles: UnsafeMutablePointer<Double>
     let decimals: UnsafeMutablePointer<UInt8>
     let lines: UnsafeMutablePointer<UInt16>
-    /// Lines and counts too long for their columns (`Corpus.longLine` or more, a count
-    /// beyond 32 bits), by row and field: they are rare, and the lock is taken only for them.
-    private(set) var longLines: [(row: Int, field: Int, line: Int32)] = []
-    private(set) var longCounts: [(row: Int, field: Int, count: Int64)] = []
-    private let longValuesLock = Condition()
+    /// Lines and counts too wide for their columns, by their place in the batch (`row` a
+    /// batch row): they are rare, and the lock is taken only for them.
+    private(set) var wideValues: [(place: WidePlace, value: Int64)] = []
+    private let wideValuesLock = Condition()
     private let fieldCount = Form.standard.fields.count
     private let isAmount = Corpus.isAmount
 
@@ -50,8 +60,8 @@ final class ColumnBatch: @unchecked Sendable {
         kinds.deallocate(); integers.deallocate(); doubles.deallocate(); decimals.deallocate(); lines.deallocate()
     }
 
-    /// Forgets the long values of the rows stored before: the batch is taken for new rows.
-    func reuse() { longValuesLock.withLock { longLines.removeAll(); longCounts.removeAll() } }
+    /// Forgets the wide values of the rows stored before: the batch is taken for new rows.
+    func reuse() { wideValuesLock.withLock { wideValues.removeAll() } }
 
     /// Writes consecutive reports' readings into rows `first`, `first + 1`, … of every column.
     /// Field by field across the reports, so that each column is written a run of rows at a
@@ -88,7 +98,7 @@ final class ColumnBatch: @unchecked Sendable {
     private func storeLongLine(_ line: Int32, _ at: Int, _ field: Int) {
         lines[at] = UInt16(truncatingIfNeeded: min(max(line, 0), Corpus.longLine))
         guard line >= Corpus.longLine else { return }
-        longValuesLock.withLock { longLines.append((at - field * capacity, field, line)) }
+        storeWide(.line, Int64(line), at, field)
     }
 
     /// Null, or a count kept whole beside the column.
@@ -97,8 +107,13 @@ final class ColumnBatch: @unchecked Sendable {
             integers[at] = Corpus.nullCount
         } else {
             integers[at] = Corpus.longCount
-            longValuesLock.withLock { longCounts.append((at - field * capacity, field, count)) }
+            storeWide(.count, count, at, field)
         }
+    }
+
+    private func storeWide(_ column: WidePlace.Column, _ value: Int64, _ at: Int, _ field: Int) {
+        let place = WidePlace(column: column, field: field, row: at - field * capacity)
+        wideValuesLock.withLock { wideValues.append((place, value)) }
     }
 }
 
@@ -169,11 +184,9 @@ public final class Corpus: @unchecked Sendable {
     /// Count fields: one array per field, of 32 bits, `nullCount` for null; amount fields use
     /// `amounts`. At 64 bits the counts were most of the columns' memory, every page of it
     /// faulted in and written once by a load, for numbers that are rarely over a million.
-    /// A count beyond 32 bits reads `longCount` here and is kept whole in `longCounts`;
+    /// A count beyond 32 bits reads `longCount` here and is kept whole in `wideValues`;
     /// `integer(_:_:)` gives either, and `integer(stored:_:_:)` a value already read.
     public private(set) var counts: [[Int32]]
-    /// Counts beyond 32 bits, by `longKey`.
-    private var longCounts: [Int: Int64] = [:]
     public static let nullCount = Int32.min
     public static let longCount = Int32.min + 1
 
@@ -192,22 +205,20 @@ public final class Corpus: @unchecked Sendable {
     /// `longCount`). Not inlined: a query's loop over a column keeps only the test for it.
     @inline(never)
     public func longCount(_ field: Int, _ row: Int) -> Int64 {
-        let value = longCounts[Corpus.longKey(field, row)]
+        let value = wideValues[WidePlace(column: .count, field: field, row: row)]
         assert(value != nil, "a long count is kept for every column cell that says so")
         return value ?? 0
     }
 
-    /// Where the whole value of a long line or count of field `field` in report `row` is kept.
-    private static func longKey(_ field: Int, _ row: Int) -> Int { row * isAmount.count + field }
+    /// Lines and counts too wide for their columns, whole, by their place.
+    private var wideValues: [WidePlace: Int64] = [:]
     public private(set) var amounts: [[Double]]
     public private(set) var kinds: [[CellKind]]
     /// The line each field was printed on (0 when it was not), as 16 bits: reports are far
     /// shorter than 65,535 lines, and at 32 bits the lines were a third of the columns'
     /// memory, every page of it written once by a load. A line of `longLine` or more reads
-    /// `longLine` here and is kept whole in `longLines`; `line(_:_:)` gives either.
+    /// `longLine` here and is kept whole in `wideValues`; `line(_:_:)` gives either.
     public private(set) var lines: [[UInt16]]
-    /// Lines of `longLine` or more, by `longKey`.
-    private var longLines: [Int: Int32] = [:]
     public static let longLine: Int32 = 0xFFFF
 
     /// The line field `field` of report `row` was printed on, 0 when it was not.
@@ -217,9 +228,9 @@ public final class Corpus: @unchecked Sendable {
     @inline(__always)
     public func line(stored: UInt16, _ field: Int, _ row: Int) -> Int {
         if Int32(stored) < Corpus.longLine { return Int(stored) }
-        let line = longLines[Corpus.longKey(field, row)]
+        let line = wideValues[WidePlace(column: .line, field: field, row: row)]
         assert(line != nil, "a long line is kept for every column cell that says so")
-        return Int(line ?? Corpus.longLine)
+        return Int(line ?? Int64(Corpus.longLine))
     }
     /// Decimals printed, for amount fields (comparison precision).
     public private(set) var decimals: [[UInt8]]
@@ -287,14 +298,14 @@ public final class Corpus: @unchecked Sendable {
     func append(_ reports: [Report], from batch: ColumnBatch, rows: [Int]) {
         precondition(reports.count == rows.count)
         appendAttributes(reports)
-        if !batch.longLines.isEmpty || !batch.longCounts.isEmpty {
+        if !batch.wideValues.isEmpty {
             // The batch's rows become the corpus's from `count` on, skipping those not taken.
             let position = Dictionary(uniqueKeysWithValues: rows.enumerated().map { ($1, $0) })
-            for long in batch.longLines {
-                if let k = position[long.row] { longLines[Corpus.longKey(long.field, count + k)] = long.line }
-            }
-            for long in batch.longCounts {
-                if let k = position[long.row] { longCounts[Corpus.longKey(long.field, count + k)] = long.count }
+            for wide in batch.wideValues {
+                guard let k = position[wide.place.row] else { continue }
+                var place = wide.place
+                place.row = count + k
+                wideValues[place] = wide.value
             }
         }
         let whole = rows.count == batch.capacity && rows.last.map { $0 == rows.count - 1 } ?? true
