@@ -86,8 +86,11 @@ final class ColumnBatch: @unchecked Sendable {
                     let narrow = Int32(truncatingIfNeeded: slot.integer)
                     if Int64(narrow) == slot.integer && narrow > Corpus.longCount {
                         integers[at] = narrow
+                    } else if slot.integer == Corpus.nullInt {
+                        integers[at] = Corpus.nullCount
                     } else {
-                        storeWideCount(slot.integer, at, field)
+                        integers[at] = Corpus.longCount
+                        storeWide(.count, slot.integer, at, field)
                     }
                 }
                 at += 1
@@ -95,22 +98,15 @@ final class ColumnBatch: @unchecked Sendable {
         }
     }
 
+    @inline(never)
     private func storeLongLine(_ line: Int32, _ at: Int, _ field: Int) {
         lines[at] = UInt16(truncatingIfNeeded: min(max(line, 0), Corpus.longLine))
         guard line >= Corpus.longLine else { return }
         storeWide(.line, Int64(line), at, field)
     }
 
-    /// Null, or a count kept whole beside the column.
-    private func storeWideCount(_ count: Int64, _ at: Int, _ field: Int) {
-        if count == Corpus.nullInt {
-            integers[at] = Corpus.nullCount
-        } else {
-            integers[at] = Corpus.longCount
-            storeWide(.count, count, at, field)
-        }
-    }
-
+    /// Out of the loop, which keeps only the tests: a blank count is common, a wide one rare.
+    @inline(never)
     private func storeWide(_ column: WidePlace.Column, _ value: Int64, _ at: Int, _ field: Int) {
         let place = WidePlace(column: column, field: field, row: at - field * capacity)
         wideValuesLock.withLock { wideValues.append((place, value)) }
