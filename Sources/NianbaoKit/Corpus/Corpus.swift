@@ -98,6 +98,8 @@ final class ColumnBatch: @unchecked Sendable {
         }
     }
 
+    /// A line outside 16 bits: a negative one (never printed) is stored as 0, one of
+    /// `longLine` or more as the marker, and kept whole.
     @inline(never)
     private func storeLongLine(_ line: Int32, _ at: Int, _ field: Int) {
         lines[at] = UInt16(truncatingIfNeeded: min(max(line, 0), Corpus.longLine))
