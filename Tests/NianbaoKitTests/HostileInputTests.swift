@@ -81,6 +81,43 @@ final class HostileInputTests: XCTestCase {
         XCTAssertTrue(report.warnings.contains { $0.code == "read.missing-rows" })
     }
 
+    /// A file cut short stops, more often than not, inside a character: in UTF-8 after one or
+    /// two of a Chinese character's three bytes, in GB18030 after one of two, in UTF-16 after
+    /// one of two. What comes before the cut is read, and the cut is reported where it is.
+    func testAFileCutInsideACharacterIsReadUpToTheCut() throws {
+        let text = String(decoding: try seed("lianshan-2021.txt"), as: UTF8.self)
+        let before = String(text[..<text.range(of: "5.属于三类内部事务信息")!.lowerBound]) + "5."
+        let lastLine = before.split(separator: "\n", omittingEmptySubsequences: false).count
+        let character = "属"
+        var files: [(name: String, bytes: [UInt8], unfinished: Int, encoding: TextEncoding)] = []
+        for k in 1...2 {
+            files.append(("utf8-\(k)", Array(before.utf8) + Array(character.utf8).prefix(k), k, .utf8))
+            files.append(("utf8-bom-\(k)", [0xEF, 0xBB, 0xBF] + Array(before.utf8) + Array(character.utf8).prefix(k), k, .utf8BOM))
+        }
+        let gb = try XCTUnwrap(Decoder.encode(Array(before.utf8), to: "GB18030"))
+        let gbCharacter = try XCTUnwrap(Decoder.encode(Array(character.utf8), to: "GB18030"))
+        files.append(("gb18030", gb + gbCharacter.prefix(1), 1, .gb18030))
+        let utf16 = try XCTUnwrap(Decoder.encode(Array((before + character).utf8), to: "UTF-16LE"))
+        files.append(("utf16", [0xFF, 0xFE] + utf16.dropLast(1), 1, .utf16LE))
+        let f = Form.standard
+        for file in files {
+            let decoded = try Decoder.decode(file.bytes)
+            XCTAssertEqual(decoded.encoding, file.encoding, file.name)
+            XCTAssertEqual(decoded.unfinished, file.unfinished, file.name)
+            XCTAssertEqual(String(decoding: decoded.utf8, as: UTF8.self), before, file.name)
+            let report = try ReportReader.read(bytes: file.bytes, file: file.name)
+            XCTAssertEqual(report.cells[f.field(named: "s3.withheld_third_party.total")!.index].number?.integer, 5, file.name)
+            let cut = report.warnings.filter { $0.code == "read.truncated" && $0.message.hasPrefix("the file ends inside a character") }
+            XCTAssertEqual(cut.map(\.line), [lastLine], "\(file.name): \(report.warnings)")
+            XCTAssertTrue(cut.first?.message.contains(file.unfinished == 1 ? "its last byte begins" : "its last \(file.unfinished) bytes") == true, file.name)
+        }
+        // Whole text is not cut short, and bytes that are not the start of a character at the
+        // end are no cut: the file is still refused.
+        XCTAssertEqual(try Decoder.decode(Array(before.utf8)).unfinished, 0)
+        XCTAssertThrowsError(try Decoder.decode(Array(before.utf8) + [0x80, 0x80, 0x80, 0x80]))
+        XCTAssertThrowsError(try Decoder.decode([0xFF, 0xFF] + Array(before.utf8) + [0xE5, 0xB1]))
+    }
+
     /// A table whose cells are all empty is no table: its section is reported, and nothing is
     /// placed, not even blanks (fifteen empty cells would fill section 四's fifteen columns).
     func testAHeadingOverEmptyCellsIsAMissingTable() throws {

@@ -30,38 +30,76 @@ public enum DecodingError: Error, Equatable, Sendable, CustomStringConvertible {
     }
 }
 
+/// A file's text as UTF-8: what `Decoder.decode` makes of its bytes.
+public struct DecodedText: Sendable {
+    public var utf8: [UInt8]
+    /// The encoding the bytes were found in.
+    public var encoding: TextEncoding
+    /// How many bytes at the very end begin a character and stop before it is whole: a file
+    /// cut short (a download or a copy that stopped) usually stops inside a character, and
+    /// all before the cut is still text. They are left out of `utf8`; the reader reports them.
+    public var unfinished: Int = 0
+}
+
 public enum Decoder {
     /// The text of `bytes` as UTF-8, and the encoding it was found in.
-    public static func decode(_ bytes: [UInt8]) throws(DecodingError) -> (utf8: [UInt8], encoding: TextEncoding) {
+    public static func decode(_ bytes: [UInt8]) throws(DecodingError) -> DecodedText {
         // One pass answers the common case (UTF-8 text without a BOM) and rules out others.
         let scan = bytes.withUnsafeBufferPointer(TextScan.init)
         if scan.onlySpace { throw .empty }
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) {
-            guard scan.isValidUTF8 else { throw .undecodable }
-            try scan.rejectControlHeavy(count: bytes.count - 3)
-            return (Array(bytes.dropFirst(3)), .utf8BOM)
+            let text = Array(bytes.dropFirst(3))
+            if scan.isValidUTF8 {
+                try scan.rejectControlHeavy(count: text.count)
+                return DecodedText(utf8: text, encoding: .utf8BOM)
+            }
+            guard let cut = try cutShortUTF8(text) else { throw .undecodable }
+            return DecodedText(utf8: cut.text, encoding: .utf8BOM, unfinished: cut.unfinished)
         }
         if bytes.starts(with: [0xFF, 0xFE]) {
-            return (try checked(convert(Array(bytes.dropFirst(2)), from: "UTF-16LE")), .utf16LE)
+            return try checked(convert(Array(bytes.dropFirst(2)), from: "UTF-16LE"), .utf16LE)
         }
         if bytes.starts(with: [0xFE, 0xFF]) {
-            return (try checked(convert(Array(bytes.dropFirst(2)), from: "UTF-16BE")), .utf16BE)
+            return try checked(convert(Array(bytes.dropFirst(2)), from: "UTF-16BE"), .utf16BE)
         }
         if scan.hasNUL {
             if let utf16 = guessBOMlessUTF16(bytes) {
-                return (try checked(convert(bytes, from: utf16.rawValue)), utf16)
+                return try checked(convert(bytes, from: utf16.rawValue), utf16)
             }
             throw .binary("it contains NUL bytes")
         }
         if scan.isValidUTF8 {
             try scan.rejectControlHeavy(count: bytes.count)
-            return (bytes, .utf8)
+            return DecodedText(utf8: bytes, encoding: .utf8)
         }
-        if let text = convert(bytes, from: "GB18030") {
-            try rejectControlHeavy(text)
-            return (text, .gb18030)
+        // UTF-8 up to a cut inside its last character comes before GB18030: Chinese text in
+        // GB18030 is not valid UTF-8 for more than a few bytes, and the cut one would be
+        // taken for GB18030 only to fail there too.
+        if let cut = try cutShortUTF8(bytes) {
+            return DecodedText(utf8: cut.text, encoding: .utf8, unfinished: cut.unfinished)
+        }
+        if let converted = convert(bytes, from: "GB18030") {
+            return try checked(converted, .gb18030)
         }
         throw .undecodable
+    }
+
+    /// The text before an unfinished last character, when `bytes` end with the first one to
+    /// three bytes of a character and all before them is valid UTF-8; nil otherwise.
+    private static func cutShortUTF8(_ bytes: [UInt8]) throws(DecodingError) -> (text: [UInt8], unfinished: Int)? {
+        let n = bytes.count
+        // The lead of the last character: within its last three bytes, the rest continuations.
+        var k = 1
+        while k <= min(3, n) && bytes[n - k] & 0xC0 == 0x80 { k += 1 }
+        guard k <= min(3, n) else { return nil }
+        let lead = bytes[n - k]
+        let length = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 1
+        guard length > k else { return nil }
+        let text = Array(bytes[..<(n - k)])
+        let scan = text.withUnsafeBufferPointer(TextScan.init)
+        guard scan.isValidUTF8, !scan.onlySpace else { return nil }
+        try scan.rejectControlHeavy(count: text.count)
+        return (text, k)
     }
 
     /// What one pass over a file's bytes tells: whether it is all white space, has NUL bytes,
@@ -261,10 +299,10 @@ public enum Decoder {
         return len
     }
 
-    private static func checked(_ text: [UInt8]?) throws(DecodingError) -> [UInt8] {
-        guard let text else { throw .undecodable }
-        try rejectControlHeavy(text)
-        return text
+    private static func checked(_ converted: (text: [UInt8], unfinished: Int)?, _ encoding: TextEncoding) throws(DecodingError) -> DecodedText {
+        guard let converted else { throw .undecodable }
+        try rejectControlHeavy(converted.text)
+        return DecodedText(utf8: converted.text, encoding: encoding, unfinished: converted.unfinished)
     }
 
     /// UTF-16 without a BOM shows as ASCII with every other byte zero.
@@ -290,24 +328,30 @@ public enum Decoder {
         bytes.withUnsafeBufferPointer(TextScan.init).isValidUTF8
     }
 
-    /// Converts `bytes` from `encoding` to UTF-8 with iconv; nil when the input is not valid
-    /// in that encoding.
-    static func convert(_ bytes: [UInt8], from encoding: String) -> [UInt8]? {
+    /// Converts `bytes` from `encoding` to UTF-8 with iconv, and counts the bytes of an
+    /// unfinished character at their end (left out); nil when the input is not valid in that
+    /// encoding.
+    static func convert(_ bytes: [UInt8], from encoding: String) -> (text: [UInt8], unfinished: Int)? {
         iconv(bytes, from: encoding, to: "UTF-8", growth: 2)
     }
 
     /// Encodes UTF-8 text into another encoding (for tests and the corpus generator).
     public static func encode(_ utf8: [UInt8], to encoding: String) -> [UInt8]? {
-        iconv(utf8, from: "UTF-8", to: encoding, growth: 4)
+        guard let encoded = iconv(utf8, from: "UTF-8", to: encoding, growth: 4), encoded.unfinished == 0 else { return nil }
+        return encoded.text
     }
 
-    /// One iconv conversion of a whole buffer; nil when iconv rejects any of it.
-    private static func iconv(_ bytes: [UInt8], from source: String, to target: String, growth: Int) -> [UInt8]? {
+    /// One iconv conversion of a whole buffer; nil when iconv rejects any of it. The input may
+    /// end inside a character (iconv's EINVAL, a multibyte sequence left incomplete at the end
+    /// of the input): what came before it is converted, and its bytes (at most three: no
+    /// character of these encodings has more than four) are counted.
+    private static func iconv(_ bytes: [UInt8], from source: String, to target: String, growth: Int) -> (text: [UInt8], unfinished: Int)? {
         let cd = iconv_open(target, source)
         if cd == iconv_t(bitPattern: -1) { return nil }
         defer { iconv_close(cd) }
         var input = bytes
         var output = [UInt8](repeating: 0, count: bytes.count * growth + 16)
+        var unfinished = 0
         let produced: Int? = input.withUnsafeMutableBufferPointer { inBuf in
             output.withUnsafeMutableBufferPointer { outBuf in
                 var inPtr: UnsafeMutablePointer<CChar>? = UnsafeMutableRawPointer(inBuf.baseAddress)?
@@ -317,12 +361,13 @@ public enum Decoder {
                     .assumingMemoryBound(to: CChar.self)
                 var outLeft = outBuf.count
                 let r = Glibc.iconv(cd, &inPtr, &inLeft, &outPtr, &outLeft)
-                if r == -1 || inLeft != 0 { return nil }
+                if r == -1 && !(errno == EINVAL && inLeft <= 3) { return nil }
+                unfinished = inLeft
                 return outBuf.count - outLeft
             }
         }
         guard let produced else { return nil }
         output.removeSubrange(produced...)
-        return output
+        return (output, unfinished)
     }
 }

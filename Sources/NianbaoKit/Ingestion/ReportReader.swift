@@ -8,21 +8,30 @@ public enum ReportReader {
     /// Reads a report from the bytes of a file. Throws only when the bytes are not a text
     /// report at all; anything a text report lacks becomes a warning.
     public static func read(bytes: [UInt8], file: String) throws(DecodingError) -> Report {
-        let (utf8, encoding) = try Decoder.decode(bytes)
+        let decoded = try Decoder.decode(bytes)
+        let utf8 = decoded.utf8
         // The report is returned as made, not changed after: changing it copied it.
         if HTMLText.looksLikeHTML(utf8), let html = HTMLText.text(utf8) {
             return html.bytes.withUnsafeBufferPointer {
-                read(lines: Lines.split($0, numbers: html.numbers), file: file, encoding: encoding, page: true)
+                read(lines: Lines.split($0, numbers: html.numbers), file: file, decoded: decoded, page: true)
             }
         }
-        return utf8.withUnsafeBufferPointer { read(lines: Lines.split($0), file: file, encoding: encoding) }
+        return utf8.withUnsafeBufferPointer { read(lines: Lines.split($0), file: file, decoded: decoded) }
     }
 
-    /// `page`: the lines were taken out of an HTML page, and the report's layout is `html`.
-    static func read(lines: [SourceLine], file: String, encoding: TextEncoding, page: Bool = false) -> Report {
+    /// `decoded`: the file's decoding, read here for its encoding and for a last character cut
+    /// short (its text is already in `lines`). `page`: the lines were taken out of an HTML
+    /// page, and the report's layout is `html`.
+    static func read(lines: [SourceLine], file: String, decoded: DecodedText, page: Bool = false) -> Report {
+        let encoding = decoded.encoding
         var sink = ReadingSink()
         if encoding != .utf8 && encoding != .utf8BOM {
             sink.warn(.decoded, nil, "read as \(encoding.rawValue)")
+        }
+        if decoded.unfinished > 0 {
+            let last = lines.last?.number
+            let bytes = decoded.unfinished == 1 ? "its last byte begins" : "its last \(decoded.unfinished) bytes begin"
+            sink.warn(.truncated, last, "the file ends inside a character (\(bytes) one that does not finish): it was cut short")
         }
         let title = findTitle(lines)
         let headings = findSections(lines)
