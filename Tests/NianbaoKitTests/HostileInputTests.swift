@@ -38,6 +38,12 @@ final class HostileInputTests: XCTestCase {
         let unreadable = write("unreadable.txt", try seed("qinghe-2021.txt"))
         chmod(unreadable, 0)
         let root = getuid() == 0     // root reads anything: then the file simply loads
+        // A named pipe with no writer: opened, it would wait for ever.
+        XCTAssertEqual(mkfifo(folder + "/pipe.txt", 0o644), 0)
+        // Larger than any report: a sparse file, its size without its bytes.
+        let huge = open(folder + "/huge.txt", O_CREAT | O_WRONLY, 0o644)
+        XCTAssertEqual(ftruncate(huge, off_t(Loader.largestFile + 1)), 0)
+        close(huge)
 
         let corpus = Corpus()
         let summary = Loader.load([folder], into: corpus)
@@ -46,12 +52,35 @@ final class HostileInputTests: XCTestCase {
         XCTAssertTrue(failed["random.txt"]?.hasPrefix("not") == true, "\(failed)")
         XCTAssertEqual(failed["binary.txt"], "not a text report (it contains NUL bytes)")
         if !root { XCTAssertEqual(failed["unreadable.txt"], "Permission denied") }
+        XCTAssertEqual(failed["pipe.txt"], "a named pipe, not a file: left out of the folder's reports")
+        XCTAssertEqual(failed["huge.txt"], "256 MB, more than a report can be (256 MB at most): not read")
         // The long line and the re-encoded seeds are text: they load, with warnings where due.
         XCTAssertEqual(summary.reports, root ? 4 : 3)
         let names = (0..<corpus.count).map { corpus.name($0) }
         XCTAssertTrue(names.contains("lianshan-utf16") && names.contains("lianshan-gb18030") && names.contains("one-long-line"))
         let long = corpus.index(ofFile: folder + "/one-long-line.txt")!
         XCTAssertTrue(corpus.warnings[long].contains { $0.code == "read.missing-section" })
+    }
+
+    /// A device named as a path is refused, not read: /dev/zero would never end. A pipe is
+    /// read (a report given as `<(curl …)`), up to the size no report reaches.
+    func testADeviceIsRefusedAndAPipeIsRead() throws {
+        let corpus = Corpus()
+        let summary = Loader.load(["/dev/zero", "/dev/null"], into: corpus)
+        XCTAssertEqual(summary.failures.map(\.message), ["is a device, not a file", "is a device, not a file"])
+        XCTAssertEqual(corpus.count, 0)
+        let pipe = folder + "/given.txt"
+        XCTAssertEqual(mkfifo(pipe, 0o644), 0)
+        let report = try seed("minquan-2021.txt")
+        let writer = Thread {
+            let fd = open(pipe, O_WRONLY)
+            report.withUnsafeBytes { var at = 0; while at < $0.count { at += max(0, Glibc.write(fd, $0.baseAddress! + at, $0.count - at)) } }
+            close(fd)
+        }
+        writer.start()
+        let read = Loader.load([pipe], into: corpus)
+        XCTAssertEqual(read.reports, 1)
+        XCTAssertEqual(corpus.value(Form.standard.field(named: "s3.total.total")!, 0), .int(6))
     }
 
     func testAFiftyMegabyteReportAndAVanishedFile() throws {

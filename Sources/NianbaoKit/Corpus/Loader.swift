@@ -305,15 +305,20 @@ public enum Loader {
                         _ = path[prefix.count...].initialize(fromContentsOf: name)
                         return prefix.count + count
                     }
-                    var isFolder = type == UInt8(DT_DIR)
-                    if type != UInt8(DT_DIR) && type != UInt8(DT_REG) {
+                    var mode = type == UInt8(DT_DIR) ? S_IFDIR : type == UInt8(DT_REG) ? S_IFREG : 0
+                    if mode == 0 {
                         var cst = stat()
                         guard stat(child, &cst) == 0 else { continue }
-                        isFolder = (cst.st_mode & S_IFMT) == S_IFDIR
+                        mode = cst.st_mode & S_IFMT
                         if type == UInt8(DT_LNK) { linked = true }
                     }
-                    if isFolder { children.append(.folder(child)) }
-                    else if hasReportExtension(name) { children.append(.file(child)) }
+                    if mode == S_IFDIR { children.append(.folder(child)) }
+                    else if hasReportExtension(name) {
+                        // A named pipe, socket or device among the reports is no report, and
+                        // opening a pipe would wait for a writer that never comes.
+                        if mode == S_IFREG { children.append(.file(child)) }
+                        else { failures.append(LoadFailure(file: child, message: "\(Self.kind(of: mode)), not a file: left out of the folder's reports")) }
+                    }
                 }
             }
             let folders = children.compactMap { if case .folder(let f) = $0 { return f }; return nil }
@@ -364,6 +369,21 @@ public enum Loader {
         return out.sorted()
     }
 
+    /// What a file that is neither a regular file nor a folder is, by its mode's type bits.
+    static func kind(of mode: mode_t) -> String {
+        switch mode & S_IFMT {
+        case S_IFIFO: return "a named pipe"
+        case S_IFSOCK: return "a socket"
+        case S_IFCHR, S_IFBLK: return "a device"
+        default: return "not a regular file"
+        }
+    }
+
+    /// The most of one file read. A report is kilobytes to a few megabytes; a larger file
+    /// (a log or a dump that happens to end in .txt), or a pipe that goes on giving bytes, is
+    /// refused rather than read until memory runs out.
+    public static let largestFile = 256 << 20
+
     /// Reads a whole file into memory.
     public static func readFile(_ path: String) throws(LoadError) -> [UInt8] {
         var st = stat()
@@ -379,6 +399,10 @@ public enum Loader {
         defer { close(fd) }
         guard fstat(fd, &st) == 0 else { throw LoadError(message: String(cString: strerror(errno))) }
         if (st.st_mode & S_IFMT) == S_IFDIR { throw LoadError(message: "is a folder") }
+        // A pipe is read (`nianbao <(curl …)`), a device is not: a terminal would wait for
+        // typing, /dev/zero never end.
+        if (st.st_mode & S_IFMT) == S_IFCHR || (st.st_mode & S_IFMT) == S_IFBLK { throw LoadError(message: "is a device, not a file") }
+        if Int(st.st_size) > largestFile { throw tooLarge(Int(st.st_size)) }
         // Room for one byte more than the size: a short read then means the end, without
         // another call to find out. A file that grew meanwhile is read to its new end.
         let regular = (st.st_mode & S_IFMT) == S_IFREG
@@ -402,10 +426,17 @@ public enum Loader {
                 initialized = before + got
             }
             if got < wanted { break }
-            capacity *= 2
+            if capacity > largestFile { throw tooLarge(nil) }
+            capacity = min(capacity * 2, largestFile + 1)
         }
         if let failure { throw LoadError(message: String(cString: strerror(failure))) }
         return bytes
+    }
+
+    private static func tooLarge(_ size: Int?) -> LoadError {
+        let limit = "\(largestFile >> 20) MB"
+        if let size { return LoadError(message: "\(size >> 20) MB, more than a report can be (\(limit) at most): not read") }
+        return LoadError(message: "goes on past \(limit), more than a report can be: not read")
     }
 
     public struct LoadError: Error { public var message: String }
