@@ -143,4 +143,58 @@ final class LanguageTests: XCTestCase {
         XCTAssertEqual(result, .failed)
         XCTAssertTrue(text.contains("nested too deeply"), String(text.prefix(200)))
     }
+
+    /// A chain `1 + 1 + …` is read by a loop but makes a tree as deep as it is long, which the
+    /// evaluator walks by recursion: up to `Parser.maximumHeight` it is evaluated, past it an
+    /// error at the chain's start (100,000 terms crashed the shell with a stack overflow).
+    func testALongChainIsEvaluatedToItsLimitAndAnErrorPastIt() {
+        let limit = Parser.maximumHeight
+        let (result, text) = run("select " + Array(repeating: "1", count: limit).joined(separator: " + ") + " | top 1")
+        XCTAssertEqual(result, .ok, text)
+        XCTAssertEqual(text.split(separator: "\n").last.map { $0.split(separator: ",").last.map(String.init) }, "\(limit)")
+        for terms in [limit + 1, 100_000] {
+            let (result, text) = run("filter " + Array(repeating: "s3.new.total", count: terms).joined(separator: " + ") + " > 0")
+            XCTAssertEqual(result, .failed)
+            XCTAssertTrue(text.hasPrefix("t.nbs:1:8: error: expression too deep: its operations nest more than \(limit) levels"), String(text.prefix(300)))
+        }
+    }
+
+    /// A name defined from another used twice holds it once: forty such definitions (a tree
+    /// of 2^40 leaves, were each use a copy) define, explain and evaluate at once, exactly.
+    func testNamesDefinedFromNamesAreNotCopied() {
+        let out = BufferOutput()
+        let session = Session(corpus: Self.corpus, output: out)
+        session.settings.format = .csv
+        var script = "let a0 = s3.new.total + 1\n"
+        for i in 1..<40 { script += "let a\(i) = a\(i - 1) + a\(i - 1)\n" }
+        script += "explain a39\nselect s3.new.total, a39 | top 3"
+        XCTAssertEqual(session.execute(source: script, origin: .script("t.nbs")), .ok)
+        let lines = out.text.split(separator: "\n").map(String.init)
+        XCTAssertTrue(lines.contains("a39 — defined with let: number, reads s3.new.total"), out.text)
+        let rows = lines.suffix(3).map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+        XCTAssertEqual(rows.count, 3)
+        for row in rows {
+            guard let total = Int64(row[row.count - 2]) else { XCTAssertEqual(row.last, ""); continue }
+            XCTAssertEqual(Int64(row.last!), (total + 1) << 39, "\(row)")
+        }
+        // Redefining a name does not change the names defined from it before.
+        XCTAssertEqual(session.execute(source: "let a0 = 1\nselect a0, a1 | top 1", origin: .script("t.nbs")), .ok)
+    }
+
+    /// A line longer than a terminal is shown cut around its error, the caret still under it.
+    func testAnErrorInALongLineShowsTheLineAroundIt() {
+        let terms = (0..<200).map { "s3.new.total > \($0)" }
+        let near = "filter s3.nw.total > 0 or " + terms[..<200].joined(separator: " or ")
+        let (_, text) = run(near)
+        let lines = text.split(separator: "\n").map(String.init)
+        XCTAssertTrue(lines[0].hasPrefix("t.nbs:1:8: error: unknown field 's3.nw.total'"), lines[0])
+        XCTAssertEqual(lines[1], "  " + String(near.prefix(120)) + "…")
+        XCTAssertEqual(lines[2], "         ^~~~~~~~~~~")
+        let far = "filter " + terms[..<200].joined(separator: " or ") + " or s3.nw.total > 0"
+        let (_, farText) = run(far)
+        let farLines = farText.split(separator: "\n").map(String.init)
+        let column = far.count - "s3.nw.total > 0".count      // 0-based
+        XCTAssertEqual(farLines[1], "  …" + String(Array(far)[(far.count - 120)...]))
+        XCTAssertEqual(farLines[2], "  " + String(repeating: " ", count: 1 + column - (far.count - 120)) + "^~~~~~~~~~~")
+    }
 }

@@ -8,7 +8,7 @@
 public enum Operand: Sendable {
     case field(Field)
     case attribute(ReportAttribute)
-    case binding(String, Expr)
+    case binding(Binding)
     case column(String, [Value])
 }
 
@@ -28,6 +28,10 @@ public struct Parser {
     /// stack overflow.
     private var depth = 0
     static let maximumDepth = 200
+    /// The deepest tree an expression may make (`Expr.height`). A chain `a + b + c + …` is
+    /// parsed by a loop, not by nesting, but makes a tree as deep as it is long, which the
+    /// evaluator walks by recursion: 100,000 terms overflowed its stack.
+    public static let maximumHeight = 1_000
 
     public init(_ statement: Statement, scope: NameScope) throws(Diagnostic) {
         self.statement = statement
@@ -192,15 +196,19 @@ public struct Parser {
     }
 
     // expr -> prefix (infix)*   with precedence climbing
-    mutating func parseExpression(_ minimum: Precedence = .or) throws(Diagnostic) -> (expr: Expr, start: Token) {
+    mutating func parseExpression(_ minimum: Precedence = .or) throws(Diagnostic) -> (expr: Expr, start: Token, height: Int) {
         let start = current
         depth += 1
         defer { depth -= 1 }
         if depth > Parser.maximumDepth {
             throw error("expression nested too deeply (more than \(Parser.maximumDepth) levels)", at: start)
         }
-        var left = try parsePrefix()
+        var (left, height) = try parsePrefix()
         while true {
+            if height > Parser.maximumHeight {
+                throw error("expression too deep: its operations nest more than \(Parser.maximumHeight) levels "
+                            + "(in a + b + c + …, each + is a level; a name defined with let counts its own)", at: start)
+            }
             let op = current
             let p = infixPrecedence(op)
             if p == .none || p < minimum { break }
@@ -212,57 +220,61 @@ public struct Parser {
                 guard isWord("null") else { throw error("expected 'null' after 'is'", at: current) }
                 advance()
                 left = .isNull(left, negated: negated)
+                height += 1
                 continue
             }
             let rightStart = current
             let right = try parseExpression(Precedence(rawValue: p.rawValue + 1)!)
             left = try combine(op, left, right.expr, leftStart: start, rightStart: rightStart)
+            height = 1 + max(height, right.height)
         }
-        return (left, start)
+        return (left, start, height)
     }
 
     // prefix -> NUMBER | STRING | 'null' | 'true' | 'false' | name | '(' expr ')' | '-' prefix | 'not' expr
-    private mutating func parsePrefix() throws(Diagnostic) -> Expr {
+    // (Each with the height of its tree: see `maximumHeight`.)
+    private mutating func parsePrefix() throws(Diagnostic) -> (Expr, height: Int) {
         let t = current
         switch t.kind {
         case .number:
             advance()
-            if let i = Int64(t.text) { return .literal(.int(i)) }
-            if let d = Double(t.text) { return .literal(.double(d)) }
+            if let i = Int64(t.text) { return (.literal(.int(i)), 1) }
+            if let d = Double(t.text) { return (.literal(.double(d)), 1) }
             throw error("'\(t.text)' is not a number", at: t)
         case .string:
             advance()
-            return .literal(.string(t.text))
+            return (.literal(.string(t.text)), 1)
         case .identifier:
             switch t.text.lowercased() {
-            case "null": advance(); return .literal(.null)
-            case "true": advance(); return .literal(.bool(true))
-            case "false": advance(); return .literal(.bool(false))
+            case "null": advance(); return (.literal(.null), 1)
+            case "true": advance(); return (.literal(.bool(true)), 1)
+            case "false": advance(); return (.literal(.bool(false)), 1)
             case "not":
                 advance()
                 let start = current
                 let e = try parseExpression(.not)
                 try requireType(e.expr, .bool, at: start, what: "'not'")
-                return .unary(.not, e.expr)
+                return (.unary(.not, e.expr), 1 + e.height)
             default:
                 advance()
-                return try resolve(t)
+                let operand = try resolve(t)
+                return (operand, operand.height)
             }
         case .symbol:
             if t.text == "(" {
                 advance()
                 let e = try parseExpression()
                 guard match(")") else { throw error("expected ')'", at: current) }
-                return e.expr
+                return (e.expr, e.height)
             }
             if t.text == "-" {
                 advance()
                 let start = current
                 let e = try parseExpression(.unary)
                 try requireType(e.expr, .number, at: start, what: "'-'")
-                if case .literal(.int(let i)) = e.expr { return .literal(.int(-i)) }
-                if case .literal(.double(let d)) = e.expr { return .literal(.double(-d)) }
-                return .unary(.negate, e.expr)
+                if case .literal(.int(let i)) = e.expr { return (.literal(.int(-i)), 1) }
+                if case .literal(.double(let d)) = e.expr { return (.literal(.double(-d)), 1) }
+                return (.unary(.negate, e.expr), 1 + e.height)
             }
             throw error("expected a value, a field or '(' but found '\(t.text)'", at: t)
         case .end:
@@ -275,7 +287,7 @@ public struct Parser {
             switch operand {
             case .field(let f): return .field(f)
             case .attribute(let a): return .attribute(a)
-            case .binding(let name, let e): return .binding(name, e)
+            case .binding(let b): return .binding(b)
             case .column(let name, let values): return .column(name, values)
             }
         }

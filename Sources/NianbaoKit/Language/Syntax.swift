@@ -21,12 +21,32 @@ public enum BinaryOp: String, Sendable {
 public enum UnaryOp: String, Sendable { case negate = "-", not }
 
 /// An expression with its static type and the span it was parsed from.
+/// A name given to an expression with `let`. One object, shared by every expression that uses
+/// the name: a query compiles it once however often it is used, and a name defined from
+/// another used twice (`let b = a + a`) holds the other once, not two copies of it — copies
+/// doubled with each such definition, and thirty of them took a query past any patience.
+public final class Binding: Sendable {
+    public let name: String
+    public let expr: Expr
+    /// The depth of `expr`'s tree, counting each name it uses at its own depth.
+    public let height: Int
+    /// Every field the expression reads, once each, in order.
+    public let fields: [Field]
+
+    public init(name: String, expr: Expr) {
+        self.name = name
+        self.expr = expr
+        height = expr.height
+        fields = expr.fields
+    }
+}
+
 public indirect enum Expr: Sendable {
     case literal(Value)
     case field(Field)
     case attribute(ReportAttribute)
     /// A `let` name and the expression it stands for.
-    case binding(String, Expr)
+    case binding(Binding)
     case unary(UnaryOp, Expr)
     case binary(BinaryOp, Expr, Expr)
     case isNull(Expr, negated: Bool)
@@ -50,7 +70,7 @@ public indirect enum Expr: Sendable {
             case .year, .warnings: return .number
             default: return .string
             }
-        case .binding(_, let e): return e.type
+        case .binding(let b): return b.expr.type
         case .unary(let op, _): return op == .not ? .bool : .number
         case .binary(let op, _, _):
             switch op {
@@ -62,13 +82,32 @@ public indirect enum Expr: Sendable {
         }
     }
 
-    /// Every field the expression reads (for explain and completion).
+    /// Every field the expression reads, once each, in the order first read (for explain).
     public var fields: [Field] {
+        var seen = Set<Int>(), fields: [Field] = []
+        func add(_ f: Field) { if seen.insert(f.index).inserted { fields.append(f) } }
+        func walk(_ e: Expr) {
+            switch e {
+            case .field(let f): add(f)
+            case .binding(let b): b.fields.forEach(add)
+            case .unary(_, let e), .isNull(let e, _), .match(let e, _, _): walk(e)
+            case .binary(_, let a, let b): walk(a); walk(b)
+            case .literal, .attribute, .column: break
+            }
+        }
+        walk(self)
+        return fields
+    }
+
+    /// The depth of the tree: 1 for a leaf, a name counted at its binding's height. The
+    /// evaluator walks a tree by recursion, so the parser keeps it below
+    /// `Parser.maximumHeight` (a bound this does not check: it is asked of parsed trees).
+    public var height: Int {
         switch self {
-        case .field(let f): return [f]
-        case .binding(_, let e), .unary(_, let e), .isNull(let e, _), .match(let e, _, _): return e.fields
-        case .binary(_, let a, let b): return a.fields + b.fields
-        case .literal, .attribute, .column: return []
+        case .binding(let b): return 1 + b.height
+        case .unary(_, let e), .isNull(let e, _), .match(let e, _, _): return 1 + e.height
+        case .binary(_, let a, let b): return 1 + max(a.height, b.height)
+        case .literal, .field, .attribute, .column: return 1
         }
     }
 }

@@ -300,7 +300,7 @@ public enum Commands {
         }
         let word = inv.words[0].text
         if let binding = s.bindings[word] {
-            s.output.out("\(word) — defined with let: \(binding.type.rawValue), reads " +
+            s.output.out("\(word) — defined with let: \(binding.expr.type.rawValue), reads " +
                          (binding.fields.isEmpty ? "no fields" : binding.fields.map(\.id).joined(separator: ", ")))
             return .ok
         }
@@ -546,7 +546,7 @@ struct SessionScope: NameScope {
     func resolve(_ name: String) -> Operand? {
         if let f = Form.standard.field(named: name) { return .field(f) }
         if let a = ReportAttribute(rawValue: name) { return .attribute(a) }
-        if name != excluding, let e = session.bindings[name] { return .binding(name, e) }
+        if name != excluding, let b = session.bindings[name] { return .binding(b) }
         if name == "violations" {
             if session.auditCache == nil { session.auditCache = AuditCache(counts: Audit(corpus: session.corpus).counts()) }
             return .column("violations", session.auditCache!.counts)

@@ -62,7 +62,7 @@ public final class Session {
 
     /// Selections stack: each `filter` pushes, `unfilter` pops, `reset` clears.
     public private(set) var selections: [[Int32]] = []
-    public private(set) var bindings: [String: Expr] = [:]
+    public private(set) var bindings: [String: Binding] = [:]
     private var bindingOrder: [String] = []
     /// Whether any `check` in this session found violations (for `--strict`).
     public private(set) var foundViolations = false
@@ -154,7 +154,7 @@ public final class Session {
 
     func bind(_ name: String, _ expr: Expr) {
         if bindings[name] == nil { bindingOrder.append(name) }
-        bindings[name] = expr
+        bindings[name] = Binding(name: name, expr: expr)
     }
 
     var bindingNames: [String] { bindingOrder }
@@ -223,6 +223,10 @@ public final class Session {
 
 /// Renders diagnostics; the only place that knows `FILE:LINE:COL:` and colour.
 public enum DiagnosticRenderer {
+    /// The most characters of a source line shown under an error: a longer line (a query a
+    /// program wrote, a pasted list) is cut to this much around the error, marked … where cut.
+    static let shownCharacters = 120
+
     public static func render(_ d: Diagnostic, origin: Origin, sourceLines: [String], color: Bool) -> String {
         var head = ""
         if let name = origin.name, let span = d.span {
@@ -233,11 +237,19 @@ public enum DiagnosticRenderer {
         let severity = color ? "\u{1B}[1;31m\(d.severity.rawValue):\u{1B}[0m" : "\(d.severity.rawValue):"
         var lines = [head + severity + " " + TerminalSafe.escape(d.message)]
         if let span = d.span, span.line >= 1, span.line <= sourceLines.count {
-            let text = TerminalSafe.escape(sourceLines[span.line - 1].replacing("\t", with: " "))
-            let prefix = String(text.prefix(max(0, span.column - 1)))
-            let under = String(text.dropFirst(max(0, span.column - 1)).prefix(span.length))
+            let text = Array(TerminalSafe.escape(sourceLines[span.line - 1].replacing("\t", with: " ")))
+            let column = min(max(0, span.column - 1), text.count)
+            var (from, to) = (0, text.count)
+            if text.count > shownCharacters {
+                // The error a third of the way in: what led to it matters more than what follows.
+                from = max(0, min(column - shownCharacters / 3, text.count - shownCharacters))
+                to = from + shownCharacters
+            }
+            let (lead, trail) = (from > 0 ? "…" : "", to < text.count ? "…" : "")
+            let prefix = lead + String(text[from..<column])
+            let under = String(text[column..<min(to, column + span.length)])
             let caretWidth = max(1, DisplayWidth.of(under))
-            lines.append("  " + text)
+            lines.append("  " + lead + String(text[from..<to]) + trail)
             lines.append("  " + String(repeating: " ", count: DisplayWidth.of(prefix)) + "^" + String(repeating: "~", count: max(0, caretWidth - 1)))
         }
         for h in d.hints { lines.append("  hint: " + h) }
