@@ -178,7 +178,10 @@ final class LanguageTests: XCTestCase {
             XCTAssertEqual(Int64(row.last!), (total + 1) << 39, "\(row)")
         }
         // Redefining a name does not change the names defined from it before.
-        XCTAssertEqual(session.execute(source: "let a0 = 1\nselect a0, a1 | top 1", origin: .script("t.nbs")), .ok)
+        XCTAssertEqual(session.execute(source: "let a0 = 1\nfilter s3.new.total > 0 | select s3.new.total, a0, a1 | top 1", origin: .script("t.nbs")), .ok)
+        let row = out.text.split(separator: "\n").last!.split(separator: ",").map(String.init)
+        let total = Int64(row[row.count - 3])!
+        XCTAssertEqual(Array(row.suffix(2)), ["1", "\(2 * (total + 1))"], out.text)
     }
 
     /// A line longer than a terminal is shown cut around its error, the caret still under it.
