@@ -74,7 +74,7 @@ func sampleCorpus() -> String? {
     return nil
 }
 
-func readAllStandardInput() -> String {
+func readAllStandardInput() -> [UInt8] {
     var bytes: [UInt8] = []
     var buffer = [UInt8](repeating: 0, count: 65536)
     while true {
@@ -83,7 +83,7 @@ func readAllStandardInput() -> String {
         if n <= 0 { break }
         bytes.append(contentsOf: buffer[0..<n])
     }
-    return String(decoding: bytes, as: UTF8.self)
+    return bytes
 }
 
 func runMain() -> Int32 {
@@ -150,12 +150,12 @@ func runMain() -> Int32 {
         if r != .ok { finish(r) }
     }
     for script in options.scripts {
-        let r = script == "-" ? session.execute(source: readAllStandardInput(), origin: .standardInput) : session.runScript(script)
+        let r = script == "-" ? session.runScript(bytes: readAllStandardInput(), origin: .standardInput) : session.runScript(script)
         if r != .ok { finish(r) }
     }
     if batch { finish(.ok) }
     if !TerminalInfo.stdinIsTerminal {
-        finish(session.execute(source: readAllStandardInput(), origin: .standardInput))
+        finish(session.runScript(bytes: readAllStandardInput(), origin: .standardInput))
     }
     let shell = Shell(session: session)
     finish(shell.run())

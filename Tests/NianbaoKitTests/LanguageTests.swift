@@ -184,6 +184,39 @@ final class LanguageTests: XCTestCase {
         XCTAssertEqual(Array(row.suffix(2)), ["1", "\(2 * (total + 1))"], out.text)
     }
 
+    /// A script saved by an editor on Chinese Windows: a BOM and CR LF line ends (each one
+    /// Character in Swift, never equal to "\n"), or GB18030. It runs as the same script in
+    /// UTF-8 runs, and its errors name the same line and column.
+    func testAScriptFromWindowsRunsAsItsUTF8Twin() throws {
+        let script = "count\n# 民权\nfilter org ~ \"民权\"\ncount\nsum s3.nw.total\n"
+        func runBytes(_ bytes: [UInt8]) -> (ExecutionResult, String) {
+            let out = BufferOutput()
+            let session = Session(corpus: Self.corpus, output: out)
+            session.settings.format = .csv
+            return (session.runScript(bytes: bytes, origin: .script("t.nbs")), out.text)
+        }
+        let (plainResult, plain) = runBytes(Array(script.utf8))
+        XCTAssertEqual(plainResult, .failed)
+        XCTAssertTrue(plain.contains("t.nbs:5:5: error: unknown field 's3.nw.total'"), plain)
+        XCTAssertTrue(plain.hasPrefix("count\n400\n"), plain)
+        let crlf = script.replacingOccurrences(of: "\n", with: "\r\n")
+        let windows: [(String, [UInt8])] = [
+            ("BOM, CR LF", [0xEF, 0xBB, 0xBF] + Array(crlf.utf8)),
+            ("lone CR", Array(script.replacingOccurrences(of: "\n", with: "\r").utf8)),
+            ("GB18030, CR LF", try XCTUnwrap(Decoder.encode(Array(crlf.utf8), to: "GB18030"))),
+            ("UTF-16, CR LF", [0xFF, 0xFE] + (try XCTUnwrap(Decoder.encode(Array(crlf.utf8), to: "UTF-16LE")))),
+        ]
+        for (name, bytes) in windows {
+            let (result, text) = runBytes(bytes)
+            XCTAssertEqual(result, .failed, name)
+            XCTAssertEqual(text, plain, name)
+        }
+        XCTAssertEqual(runBytes(Array("  \r\n".utf8)).0, .ok, "an empty script runs nothing")
+        let (badResult, bad) = runBytes(Array("count\n".utf8) + [0xFF, 0xFE, 0xFD, 0x80, 0x28])
+        XCTAssertEqual(badResult, .failed)
+        XCTAssertEqual(bad, "t.nbs: error: the script is not UTF-8, UTF-16 or GB18030 text\n")
+    }
+
     /// A line longer than a terminal is shown cut around its error, the caret still under it.
     func testAnErrorInALongLineShowsTheLineAroundIt() {
         let terms = (0..<200).map { "s3.new.total > \($0)" }

@@ -17,13 +17,18 @@ public struct Statement: Sendable, Equatable {
         var column = self.column
         for (i, c) in text.enumerated() {
             if i == offset { break }
-            if c == "\n" { line += 1; column = 1 } else { column += 1 }
+            if StatementSplitter.isLineEnd(c) { line += 1; column = 1 } else { column += 1 }
         }
         return SourceSpan(line: line, column: column, length: length)
     }
 }
 
 public enum StatementSplitter {
+    /// Whether `c` ends a line: LF, or CR LF (one Character in Swift: a script saved on
+    /// Windows never equals "\n"), or a lone CR.
+    @inline(__always)
+    public static func isLineEnd(_ c: Character) -> Bool { c == "\n" || c == "\r\n" || c == "\r" }
+
     /// The statements of `source`, and whether it ends inside an open quote or bracket.
     public static func split(_ source: String) -> (statements: [Statement], incomplete: Bool) {
         var statements: [Statement] = []
@@ -52,10 +57,10 @@ public enum StatementSplitter {
                 startLine = line; startColumn = column; started = true
             }
             defer {
-                if c == "\n" { line += 1; column = 1 } else { column += 1 }
+                if isLineEnd(c) { line += 1; column = 1 } else { column += 1 }
             }
             if inComment {
-                if c == "\n" {
+                if isLineEnd(c) {
                     inComment = false
                     if depth == 0 { finish() } else { current.append(c) }
                 }
@@ -80,8 +85,8 @@ public enum StatementSplitter {
                 current.append(c)
             case ";":
                 if depth == 0 { finish() } else { current.append(c) }
-            case "\n":
-                if depth == 0 { finish() } else { current.append(c) }
+            case _ where isLineEnd(c):
+                if depth == 0 { finish() } else { current.append("\n") }
             default:
                 current.append(c)
             }

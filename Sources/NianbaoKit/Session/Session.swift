@@ -89,7 +89,7 @@ public final class Session {
     @discardableResult
     public func execute(source: String, origin: Origin) -> ExecutionResult {
         let (statements, incomplete) = StatementSplitter.split(source)
-        let sourceLines = source.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        let sourceLines = source.split(omittingEmptySubsequences: false, whereSeparator: StatementSplitter.isLineEnd).map(String.init)
         for statement in statements {
             if cancel.isSet { cancel.clear(); output.err("interrupted"); return .failed }
             let started = Clock.now()
@@ -185,13 +185,27 @@ public final class Session {
             output.err("error: cannot read script '\(path)': \(error.message)")
             return .failed
         }
-        guard Decoder.isValidUTF8(bytes) else {
-            output.err("\(path): error: the script is not UTF-8 text")
-            return .failed
-        }
         scriptDepth += 1
         defer { scriptDepth -= 1 }
-        return execute(source: String(decoding: bytes, as: UTF8.self), origin: .script(path))
+        return runScript(bytes: bytes, origin: .script(path))
+    }
+
+    /// Runs a script given as bytes (a file's, or standard input's). A script is read as a
+    /// report is: UTF-8 with or without a BOM, or GB18030 or UTF-16 (what editors on Chinese
+    /// Windows save), and its lines may end in CR LF.
+    public func runScript(bytes: [UInt8], origin: Origin) -> ExecutionResult {
+        let name = origin.name ?? "script"
+        let decoded: DecodedText
+        do { decoded = try Decoder.decode(bytes) } catch {
+            if error == .empty { return .ok }       // nothing to run
+            output.err("\(name): error: the script is \(error == .undecodable ? "not UTF-8, UTF-16 or GB18030 text" : "not text: \(error)")")
+            return .failed
+        }
+        if decoded.unfinished > 0 {
+            output.err("\(name): error: the script ends inside a character: it was cut short")
+            return .failed
+        }
+        return execute(source: String(decoding: decoded.utf8, as: UTF8.self), origin: origin)
     }
 
     /// Warns of what a load could not do: files not read, a cache not written.
