@@ -104,6 +104,24 @@ extension LoaderTests {
         XCTAssertFalse(corpus.rows(mentioning: "民权").isEmpty)
         XCTAssertTrue(corpus.rows(mentioning: "无此").isEmpty)
     }
+
+    /// A folder named to load that holds no report is a failure that says so; a folder inside
+    /// one with reports that holds none (images, say) is not.
+    func testAFolderWithoutReportsIsSaid() throws {
+        let fm = FileManager.default
+        try fm.createDirectory(atPath: base + "/scans/images", withIntermediateDirectories: true)
+        fm.createFile(atPath: base + "/scans/report.docx", contents: Data([0x50, 0x4B]))
+        fm.createFile(atPath: base + "/scans/images/page1.png", contents: Data([0x89, 0x50]))
+        try fm.createDirectory(atPath: base + "/reports/images", withIntermediateDirectories: true)
+        let (files, failures) = Loader.expand([base + "/scans", base + "/reports"])
+        XCTAssertEqual(files.count, 5)
+        XCTAssertEqual(failures.map(\.file), [base + "/scans"])
+        XCTAssertEqual(failures.map(\.message), ["no reports in this folder (no file in it or below it ends in .htm, .html, .md, .text or .txt)"])
+        let corpus = Corpus()
+        let summary = Loader.load([base + "/scans/images"], into: corpus)
+        XCTAssertEqual(summary.reports, 0)
+        XCTAssertEqual(summary.failures.count, 1)
+    }
 }
 
 extension LoaderTests {

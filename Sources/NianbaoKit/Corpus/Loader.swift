@@ -236,13 +236,26 @@ public enum Loader {
         var files: [String] = []
         var failures: [LoadFailure] = []
         var linked = false
+        // A folder named by the user that holds no report is said, not passed over: a wrong
+        // folder, or reports saved as .doc, would otherwise load nothing without a word.
+        // (A folder inside it without reports, one of images say, is not.)
+        func collectNamed(_ path: String) {
+            let before = files.count
+            collect(path, into: &files, failures: &failures, linked: &linked)
+            var st = stat()
+            if files.count == before, stat(path, &st) == 0, (st.st_mode & S_IFMT) == S_IFDIR {
+                let names = extensions.sorted().map { "." + $0 }
+                failures.append(LoadFailure(file: path, message: "no reports in this folder (no file in it or below it ends in "
+                                            + names.dropLast().joined(separator: ", ") + " or " + names.last! + ")"))
+            }
+        }
         for path in paths {
             if path.contains(where: { $0 == "*" || $0 == "?" || $0 == "[" }) {
                 let matches = glob(path)
                 if matches.isEmpty { failures.append(LoadFailure(file: path, message: "no file matches")) }
-                for m in matches { collect(m, into: &files, failures: &failures, linked: &linked) }
+                for m in matches { collectNamed(m) }
             } else {
-                collect(path, into: &files, failures: &failures, linked: &linked)
+                collectNamed(path)
             }
         }
         // One path names a file once unless a link was followed; several paths
