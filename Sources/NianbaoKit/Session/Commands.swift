@@ -46,8 +46,8 @@ public enum Commands {
         CommandSpec(name: "explain", syntax: "explain FIELD|RULE|SECTION", summary: "teach what a cell, rule or section means",
                     details: "Where a field sits in the form, what it counts, how it differs between the 2019 and 2021 formats, the rules that read it, and its values in the selection. Also rules (explain s3.balance), reader findings (explain read.extra-cells), sections (explain s3) and attributes.",
                     example: "explain s3.withheld_third_party.total", arguments: .topics, writesFiles: false, run: explain),
-        CommandSpec(name: "template", syntax: "template [SECTION] [--format 2019|2021]", summary: "draw the blank form with each cell's field id",
-                    details: "The map between the printed form and the language: each cell shows its field id (section 三 shows the row id and the column id, joined as s3.ROW.COLUMN).",
+        CommandSpec(name: "template", syntax: "template [SECTION] [2019|2021]", summary: "draw the blank form with each cell's field id",
+                    details: "The map between the printed form and the language: each cell shows its field id (section 三 shows the row id and the column id, joined as s3.ROW.COLUMN). SECTION is 2, 3 or 4 (or s3, 三); the form is 2021's unless 2019 is named (also as --format 2019).",
                     example: "template 4", arguments: .section, writesFiles: false, run: template),
         stage("filter", "filter EXPR", "narrow the selection (selections stack)",
               "Keeps the reports for which EXPR is true; null counts as false. Alone, it narrows the session's selection; in a pipeline it narrows only for the stages after it.",
@@ -335,7 +335,8 @@ public enum Commands {
                 k += 2
                 continue
             }
-            section = try sectionArgument(inv, k)
+            // A bare year is the form's version: `template 2019 4` reads as it is meant.
+            if let v = FormVersion(rawValue: w) { version = v } else { section = try sectionArgument(inv, k) }
             k += 1
         }
         s.output.out("Form \(version.rawValue) (\(version.notice)); each cell shows its field id")
