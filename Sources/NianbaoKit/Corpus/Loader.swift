@@ -411,14 +411,15 @@ public enum Loader {
         guard fd >= 0 else { throw LoadError(message: String(cString: strerror(errno))) }
         defer { close(fd) }
         guard fstat(fd, &st) == 0 else { throw LoadError(message: String(cString: strerror(errno))) }
-        if (st.st_mode & S_IFMT) == S_IFDIR { throw LoadError(message: "is a folder") }
+        let type = st.st_mode & S_IFMT
+        if type == S_IFDIR { throw LoadError(message: "is a folder") }
         // A pipe is read (`nianbao <(curl …)`), a device is not: a terminal would wait for
         // typing, /dev/zero never end.
-        if (st.st_mode & S_IFMT) == S_IFCHR || (st.st_mode & S_IFMT) == S_IFBLK { throw LoadError(message: "is a device, not a file") }
+        if type == S_IFCHR || type == S_IFBLK { throw LoadError(message: "is a device, not a file") }
         if Int(st.st_size) > largestFile { throw tooLarge(Int(st.st_size)) }
         // Room for one byte more than the size: a short read then means the end, without
         // another call to find out. A file that grew meanwhile is read to its new end.
-        let regular = (st.st_mode & S_IFMT) == S_IFREG
+        let regular = type == S_IFREG
         var capacity = Int(st.st_size) + 1
         var bytes: [UInt8] = []
         var failure: Int32?

@@ -135,12 +135,12 @@ public struct Evaluator {
     public typealias RowValue = (Int) -> Value
 
     public func compile(_ e: Expr) -> RowValue {
-        var names: [ObjectIdentifier: RowValue] = [:]
-        return compile(e, names: &names)
+        var bindings: [ObjectIdentifier: RowValue] = [:]
+        return compile(e, bindings: &bindings)
     }
 
-    /// `names`: the bindings compiled so far, each once (see `Binding`).
-    private func compile(_ e: Expr, names: inout [ObjectIdentifier: RowValue]) -> RowValue {
+    /// `bindings`: the `let` names compiled so far, each once (see `Binding`).
+    private func compile(_ e: Expr, bindings: inout [ObjectIdentifier: RowValue]) -> RowValue {
         switch e {
         case .literal(let v):
             return { _ in v }
@@ -164,22 +164,22 @@ public struct Evaluator {
             }
             return { r in c.value(a, r) }
         case .binding(let b):
-            if let compiled = names[ObjectIdentifier(b)] { return compiled }
+            if let compiled = bindings[ObjectIdentifier(b)] { return compiled }
             // A name may be used more than once in a row's expression (`let b = a + a`): its
             // value is kept for the row last asked, so that it is worked out once a row, not
             // once a use (uses double with each such definition). Queries run on one thread.
-            let f = compile(b.expr, names: &names)
+            let f = compile(b.expr, bindings: &bindings)
             let last = LastRow()
             let compiled: RowValue = { r in
                 if r != last.row { last.value = f(r); last.row = r }
                 return last.value
             }
-            names[ObjectIdentifier(b)] = compiled
+            bindings[ObjectIdentifier(b)] = compiled
             return compiled
         case .column(_, let values):
             return { r in r < values.count ? values[r] : .null }
         case .unary(.negate, let inner):
-            let f = compile(inner, names: &names)
+            let f = compile(inner, bindings: &bindings)
             return { r in
                 switch f(r) {
                 case .int(let i): return .int(0 &- i)
@@ -188,13 +188,13 @@ public struct Evaluator {
                 }
             }
         case .unary(.not, let inner):
-            let f = compile(inner, names: &names)
+            let f = compile(inner, bindings: &bindings)
             return { r in if case .bool(let b) = f(r) { return .bool(!b) }; return .null }
         case .isNull(let inner, let negated):
-            let f = compile(inner, names: &names)
+            let f = compile(inner, bindings: &bindings)
             return { r in .bool(f(r).isNull != negated) }
         case .match(let inner, let pattern, let isRegex):
-            let f = compile(inner, names: &names)
+            let f = compile(inner, bindings: &bindings)
             if isRegex, let regex = try? Regex(pattern) {
                 return { r in
                     guard let s = Evaluator.text(f(r)) else { return .null }
@@ -206,7 +206,7 @@ public struct Evaluator {
                 return .bool(s.contains(pattern))
             }
         case .binary(let op, let a, let b):
-            let fa = compile(a, names: &names), fb = compile(b, names: &names)
+            let fa = compile(a, bindings: &bindings), fb = compile(b, bindings: &bindings)
             switch op {
             case .and:
                 return { r in

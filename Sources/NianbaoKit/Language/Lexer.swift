@@ -62,7 +62,7 @@ public enum StatementSplitter {
             if inComment {
                 if isLineEnd(c) {
                     inComment = false
-                    if depth == 0 { finish() } else { current.append(c) }
+                    if depth == 0 { finish() } else { current.append("\n") }
                 }
                 continue
             }
