@@ -20,11 +20,10 @@ public enum BinaryOp: String, Sendable {
 
 public enum UnaryOp: String, Sendable { case negate = "-", not }
 
-/// An expression with its static type and the span it was parsed from.
 /// A name given to an expression with `let`. One object, shared by every expression that uses
 /// the name: a query compiles it once however often it is used, and a name defined from
 /// another used twice (`let b = a + a`) holds the other once, not two copies of it — copies
-/// doubled with each such definition, and thirty of them took a query past any patience.
+/// doubled with each such definition, and forty of them left a query unanswered after 20 s.
 public final class Binding: Sendable {
     public let name: String
     public let expr: Expr
@@ -41,6 +40,7 @@ public final class Binding: Sendable {
     }
 }
 
+/// An expression with its static type and the span it was parsed from.
 public indirect enum Expr: Sendable {
     case literal(Value)
     case field(Field)
