@@ -15,12 +15,20 @@ public enum SynthLayout: String, CaseIterable, Sendable {
     /// A page as Word saves it: every cell, row and paragraph with its attributes and style,
     /// values inside styled spans, headings as bold paragraphs.
     case wordHTML = "word-html"
+    /// Text copied out of a PDF (a viewer's copy, `pdftotext` without `-layout`): the cells of
+    /// a row one space apart, a header's words too, and a blank cell printed as nothing, so
+    /// that, as in space-aligned text, every zero is printed.
+    case pdfText = "pdf-text"
 
     /// The layouts a corpus is drawn from when none is asked for: the benchmark corpus has
     /// been these six since it was first measured, so its figures stay comparable.
     public static let mixed: [SynthLayout] = [.tabCells, .pipeCells, .tabRows, .markdown, .spaceAligned, .html]
 
     public var isHTML: Bool { self == .html || self == .wordHTML }
+
+    /// The layout the reader names for a report printed in this one: pages are `html`, and
+    /// text one space apart is read as space-aligned text is.
+    public var readAs: String { isHTML ? "html" : self == .pdfText ? "space-aligned" : rawValue }
 }
 
 public struct SyntheticReport: Sendable {
@@ -147,9 +155,9 @@ public struct Generator {
         }
 
         // Blank cells: some zeros are printed as nothing ("/" or "—" declare them empty).
-        // Space-aligned text loses blank cells' positions, so it keeps every zero.
+        // Space-aligned and PDF text lose blank cells' positions, so they keep every zero.
         var blankMark: [String: String] = [:]
-        if layout != .spaceAligned && chance(0.3) {
+        if layout != .spaceAligned && layout != .pdfText && chance(0.3) {
             let marks = ["", "", "/", "—"]
             for id in zeroCells.sorted() where chance(0.25) && !injected.contains(where: { id.contains($0.1) }) {
                 blankMark[id] = pick(marks)

@@ -345,6 +345,12 @@ struct ReportWriter {
                 line += r.cells.map { DisplayWidth.pad($0, to: 8, right: true) }.joined(separator: "  ")
                 out.append(line)
             }
+        case .pdfText:
+            for h in t.header { out.append(h.filter { !$0.isEmpty }.joined(separator: " ")) }
+            for r in t.rows {
+                let cells = (r.group.map { [$0] } ?? []) + (r.label.isEmpty ? [] : [r.label]) + r.cells
+                out.append(cells.joined(separator: " "))
+            }
         case .html, .wordHTML:
             break
         }

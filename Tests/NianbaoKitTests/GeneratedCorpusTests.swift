@@ -45,7 +45,7 @@ final class GeneratedCorpusTests: XCTestCase {
                     XCTAssertEqual(report.format, version, "\(s.fileName)")
                     XCTAssertEqual(report.year, s.year, "\(s.fileName)")
                     XCTAssertEqual(report.org, s.org, "\(s.fileName)")
-                    XCTAssertEqual(report.layout, layout.isHTML ? "html" : layout.rawValue, "\(s.fileName)")
+                    XCTAssertEqual(report.layout, layout.readAs, "\(s.fileName)")
                     compare(s, report, into: &tally)
                 }
                 summary.append("\(layout.rawValue) \(version.rawValue): \(tally.exact) exact, \(tally.missing) null, \(tally.wrong.count - tally.missing) wrong")

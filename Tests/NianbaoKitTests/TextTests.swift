@@ -433,9 +433,40 @@ extension TextTests {
     /// of labels, numbers, spaces and ideographic spaces longer and shorter than sixteen bytes.
     func testSpaceRunsSplitAsAPlainReadingDoes() {
         func plain(_ s: [UInt8]) -> [[UInt8]] {
-            func isDigitish(_ b: UInt8) -> Bool { (b >= 0x30 && b <= 0x39) || b == 0x2F || b == 0x2D }
+            // Characters as strings, one at a time (a lone E3 80, no character, is one too).
+            func chars(_ t: ArraySlice<UInt8>) -> [String] {
+                var out: [String] = [], k = t.startIndex
+                while k < t.endIndex {
+                    let n = t[k] < 0x80 ? 1 : (k + 2 < t.endIndex && t[k + 1] & 0xC0 == 0x80 && t[k + 2] & 0xC0 == 0x80 ? 3 : 1)
+                    out.append(String(decoding: t[k..<min(k + n, t.endIndex)], as: UTF8.self)); k += n
+                }
+                return out
+            }
+            let digits = Set("0123456789０１２３４５６７８９".map(String.init)), numberMarks = Set([".", "-", "+", "/", ","])
             func isNumeric(_ t: ArraySlice<UInt8>) -> Bool {
-                !t.isEmpty && t.allSatisfy { ($0 >= 0x30 && $0 <= 0x39) || [0x2E, 0x2D, 0x2B, 0x2F, 0x2C].contains($0) }
+                !t.isEmpty && chars(t).allSatisfy { digits.contains($0) || numberMarks.contains($0) }
+            }
+            func startsNumber(_ t: ArraySlice<UInt8>) -> Bool {
+                guard let c = chars(t).first else { return false }
+                return digits.contains(c) || ["/", "-", "+"].contains(c)
+            }
+            func onlyNumbers(_ t: ArraySlice<UInt8>) -> Bool {
+                chars(t).allSatisfy { digits.contains($0) || numberMarks.contains($0) || $0 == " " }
+            }
+            func startsEnumerator(_ t: ArraySlice<UInt8>) -> Bool {
+                let c = chars(t), ascii = Set("0123456789".map(String.init)), numerals = Set("一二三四五六七八九十".map(String.init))
+                var k = 0
+                if k < c.count, ascii.contains(c[k]) {
+                    while k < c.count, ascii.contains(c[k]) { k += 1 }
+                    if k < c.count, c[k] == "." { return k + 1 < c.count && !ascii.contains(c[k + 1]) }
+                    return k < c.count && (c[k] == "．" || c[k] == "、")
+                }
+                let opened = k < c.count && (c[k] == "(" || c[k] == "（")
+                if opened { k += 1 }
+                let first = k
+                while k < c.count, numerals.contains(c[k]) { k += 1 }
+                guard k > first, k < c.count else { return false }
+                return opened ? (c[k] == ")" || c[k] == "）") : c[k] == "、"
             }
             var out: [[UInt8]] = [], start = 0, i = 0
             while i < s.count {
@@ -446,8 +477,10 @@ extension TextTests {
                     else { break }
                 }
                 if width == 0 { i += 1; continue }
+                let rest = s[j...]
                 let split = width >= 2
-                    || (i > 0 && isDigitish(s[i - 1]) && j < s.count && isDigitish(s[j]) && isNumeric(s[start..<i]))
+                    || startsNumber(rest) && (isNumeric(s[start..<i]) || onlyNumbers(rest))
+                    || startsEnumerator(rest)
                 if split && i > start && j < s.count { out.append(Array(s[start..<i])); start = j }
                 i = j
             }
@@ -455,7 +488,9 @@ extension TextTests {
             return out
         }
         let pieces: [[UInt8]] = [Array("本年新收申请数量".utf8), Array("、".utf8), Array("110".utf8), Array("2.5".utf8), [0x2D],
-                                 [0x20], [0x20, 0x20], Array("        ".utf8), Array("\u{3000}".utf8), [0xE3, 0x80], [0x2F]]
+                                 [0x20], [0x20, 0x20], Array("        ".utf8), Array("\u{3000}".utf8), [0xE3, 0x80], [0x2F],
+                                 Array("（三）".utf8), Array("(六)".utf8), Array("1.".utf8), Array("一、".utf8), Array("+".utf8),
+                                 Array("１２".utf8), [0x20], [0x20]]
         var rng = SeededRandom(seed: 1207)
         var cuts = 0
         for _ in 0..<5_000 {

@@ -350,6 +350,10 @@ public enum CellSplitter {
     static func split<Consumer: CellConsumer>(_ lines: ArraySlice<SourceLine>,
                                               into consumer: inout Consumer) -> (layout: TableLayout, hasCells: Bool) {
         var votes = LayoutTally()       // a line for each layout it looks like
+        // Lines of one text cell (a header's words, a label): every layout prints some, and
+        // text one space apart prints all its headers so. They vote only where nothing else
+        // did; a line of one value votes for a value per line.
+        var textLines = 0
         var pieces: [TextBytes] = []     // one buffer for every space-aligned line
         var hasCells = false
         for line in lines {
@@ -426,7 +430,8 @@ public enum CellSplitter {
                 continue
             }
             // Space-aligned columns (pdftotext -layout): runs of two or more spaces separate
-            // cells, and so does a single space between numbers.
+            // cells; so does a single space between numbers, before the numbers that end a
+            // line, and before a label's enumerator (text copied out of a PDF).
             splitOnSpaceRuns(trimmed, into: &pieces)
             if pieces.count > 1 {
                 votes.add(.spaceAligned)
@@ -434,12 +439,13 @@ public enum CellSplitter {
                 for p in pieces { consumer.cell(RawCell(bytes: p, line: line.number)) }
                 consumer.softBreak(line: line.number)
             } else {
-                votes.add(.lines)
+                if startsWithNumber(trimmed) { votes.add(.lines) } else { textLines += 1 }
                 hasCells = true
                 consumer.cell(RawCell(bytes: trimmed, line: line.number))
             }
         }
-        return (votes.leading, hasCells)
+        let leading = votes.leading
+        return (leading == .none && textLines > 0 ? .lines : leading, hasCells)
     }
 
     /// The pieces of a line between separators, without the first or last piece when asked.
@@ -474,13 +480,13 @@ public enum CellSplitter {
     }
 
     /// Splits on runs of ≥2 spaces (or ideographic spaces), and on single spaces that stand
-    /// between two numbers, so `0 0 0` is three cells but `(一) 予以公开` stays one. The pieces
-    /// replace what `out` held (one buffer serves a whole table).
+    /// between two numbers, before the numbers that end the line, or before an enumerator:
+    /// `0 0 0` is three cells, `（三）不予公开 1.属于国家秘密 0 3` four, but `(一) 予以公开`
+    /// stays one. The pieces replace what `out` held (one buffer serves a whole table).
     static func splitOnSpaceRuns(_ s: TextBytes, into out: inout [TextBytes]) {
         out.removeAll(keepingCapacity: true)
         var start = s.startIndex
         var i = s.startIndex
-        func isDigitish(_ b: UInt8) -> Bool { (b >= 0x30 && b <= 0x39) || b == 0x2F || b == 0x2D }
         guard let base = s.base.baseAddress else { out.append(s); return }
         while i < s.endIndex {
             // Most bytes cannot start a space (ASCII or ideographic): a row's label is passed
@@ -505,10 +511,16 @@ public enum CellSplitter {
             if width >= 2 {
                 splitHere = true
             } else {
-                // One space: split only between a number and a number.
-                let before = i > s.startIndex ? s[i - 1] : 0
-                let after = j < s.endIndex ? s[j] : 0
-                splitHere = isDigitish(before) && isDigitish(after) && tokenIsNumeric(s[start..<i])
+                // One space: split between a number and a number, and before the numbers that
+                // end a line (text copied out of a PDF: `（一）予以公开 0 2 0 0 0 0 2`, a row's
+                // label and its values one space apart). A space inside a label, or before a
+                // number followed by words (`共收到 8 份申请`), does not split.
+                // So does a space before a label's enumerator (`（三）不予公开 1.属于国家秘密`,
+                // `三、本年度办理结果 （一）予以公开`): a group's label and its row's, two cells
+                // where a tab or a pipe parts them.
+                let rest = s[j...]
+                splitHere = startsWithNumber(rest) && (tokenIsNumeric(s[start..<i]) || onlyNumbersFollow(rest))
+                    || startsWithEnumerator(rest)
             }
             if splitHere && i > start && j < s.endIndex {
                 out.append(s[start..<i])
@@ -519,7 +531,68 @@ public enum CellSplitter {
         out.append(s[start..<s.endIndex])
     }
 
+    /// Whether `s` is one number as a cell prints it (`numberLength`), and nothing else.
     private static func tokenIsNumeric(_ s: TextBytes) -> Bool {
-        !s.isEmpty && s.allSatisfy { ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x2E || $0 == 0x2D || $0 == 0x2B || $0 == 0x2F || $0 == 0x2C }
+        !s.isEmpty && numberLength(s, from: s.startIndex) == s.count
+    }
+
+    /// Whether `s` starts with a digit (ASCII or full-width), a sign (`+3`, `-14`), or the '/'
+    /// of a declared empty cell.
+    private static func startsWithNumber(_ s: TextBytes) -> Bool {
+        guard let b = s.first else { return false }
+        return (b >= 0x30 && b <= 0x39) || b == 0x2F || b == 0x2D || b == 0x2B || Bytes.fullWidthDigit(s, at: s.startIndex) != nil
+    }
+
+    /// Whether `s` starts with a label's enumerator: `1.` `2．` `3、` (not `1.5`), `（一）`
+    /// `(六)`, `一、`.
+    static func startsWithEnumerator(_ s: TextBytes) -> Bool {
+        var i = s.startIndex
+        let end = s.endIndex
+        func at(_ k: Int, _ bytes: [UInt8]) -> Bool { k + bytes.count <= end && s[k..<(k + bytes.count)].elementsEqual(bytes) }
+        func numeral(_ k: Int) -> Bool {
+            guard let c = Bytes.threeByteScalar(s, at: k) else { return false }
+            return enumeratorNumerals.contains(c)
+        }
+        if i < end, s[i] >= 0x30, s[i] <= 0x39 {
+            while i < end, s[i] >= 0x30, s[i] <= 0x39 { i += 1 }
+            if i < end, s[i] == 0x2E { return i + 1 < end && !(s[i + 1] >= 0x30 && s[i + 1] <= 0x39) }
+            return at(i, fullStop) || at(i, enumerationComma)
+        }
+        let open = s[i...].starts(with: [0x28]) ? 1 : at(i, fullWidthOpen) ? 3 : 0
+        i += open
+        let first = i
+        while numeral(i) { i += 3 }
+        guard i > first else { return false }
+        if open > 0 { return at(i, [0x29]) || at(i, fullWidthClose) }
+        return at(i, enumerationComma)
+    }
+    private static let enumeratorNumerals: Set<UInt32> = Set("一二三四五六七八九十".unicodeScalars.map(\.value))
+    private static let fullStop = Array("．".utf8), enumerationComma = Array("、".utf8)
+    private static let fullWidthOpen = Array("（".utf8), fullWidthClose = Array("）".utf8)
+
+    /// Whether `s` is numbers and the spaces between them, to its end.
+    private static func onlyNumbersFollow(_ s: TextBytes) -> Bool {
+        var i = s.startIndex
+        while i < s.endIndex {
+            if s[i] == 0x20 { i += 1; continue }
+            let n = numberLength(s, from: i)
+            if n == 0 { return false }
+            i += n
+        }
+        return true
+    }
+
+    /// How many bytes from `i` are a number as a cell prints it: ASCII or full-width digits,
+    /// a sign, a decimal point, thousands commas, and the '/' and '-' of a declared empty
+    /// cell; 0 when none.
+    private static func numberLength(_ s: TextBytes, from i: Int) -> Int {
+        var k = i
+        while k < s.endIndex {
+            let b = s[k]
+            if (b >= 0x30 && b <= 0x39) || b == 0x2E || b == 0x2D || b == 0x2B || b == 0x2F || b == 0x2C { k += 1 }
+            else if Bytes.fullWidthDigit(s, at: k) != nil { k += 3 }
+            else { break }
+        }
+        return k - i
     }
 }

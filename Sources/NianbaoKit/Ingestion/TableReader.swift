@@ -732,7 +732,39 @@ struct Section2Reader: RowReader {
     var sectionNumeral: String { "二" }
 
     mutating func text(_ cell: RawCell) {
-        handleText(cell, labels.match(cell.bytes))
+        let hits = labels.match(cell.bytes)
+        if Self.isHeaderWord(hits, keywords) && Bytes.contains(cell.bytes, 0x20) && headerWords(cell) { return }
+        handleText(cell, hits)
+    }
+
+    /// A header printed one space apart (text copied out of a PDF: `信息内容 本年制发件数
+    /// 本年废止件数 现行有效件数`) is one cell to the splitter, for which a single space as
+    /// often joins the words of one label. A cell that starts a header (its words hold
+    /// 信息内容 or 第二十条) and whose words name two or more header cells is those cells:
+    /// they are read, and true returned. Otherwise the cell is left as it is
+    /// (and `labels` holds its folding again). Out of line: it is rare, and its loops would
+    /// weigh on the common path.
+    @inline(never)
+    private mutating func headerWords(_ cell: RawCell) -> Bool {
+        let words = cell.bytes.split(separator: 0x20)
+        var named = 0
+        for word in words {
+            let hits = labels.match(word)
+            if Self.isHeaderWord(hits, keywords) || matchColumn(hits) != nil { named += 1 }
+        }
+        guard named >= 2 else {
+            _ = labels.match(cell.bytes)
+            return false
+        }
+        for word in words { handleText(RawCell(bytes: word, line: cell.line), labels.match(word)) }
+        return true
+    }
+
+    /// Whether key words `hits` start a sub-table's header (第二十条, 信息内容). Static, as
+    /// `Section3Reader.match` is: a method would be handed a copy of the reader.
+    @inline(__always)
+    private static func isHeaderWord(_ hits: KeywordHits, _ keywords: Keywords) -> Bool {
+        hits.contains(keywords.article20) || hits.contains(keywords.contents)
     }
 
     mutating func finish() {
@@ -746,7 +778,7 @@ struct Section2Reader: RowReader {
     /// A text cell with key words `hits` (folded: `labels.folded`): a sub-table's start, a
     /// column header, a row label, or a label the form does not have.
     private mutating func handleText(_ cell: RawCell, _ hits: KeywordHits) {
-        if hits.contains(keywords.article20) || hits.contains(keywords.contents) {
+        if Self.isHeaderWord(hits, keywords) {
             flush()
             row = nil; unknownRow = nil
             columns.removeAll(keepingCapacity: true)
