@@ -17,6 +17,9 @@ struct PrintedTable {
     var rows: [PrintedRow]
     /// For HTML: header cells as (text, colspan, rowspan), row by row.
     var htmlHeader: [[(String, Int, Int)]]
+    /// Whether PDF text may wrap its long row labels: section 三's, the only ones the reader
+    /// joins again (a wrapped label elsewhere is reported with its values).
+    var wrapsLabels = false
 }
 
 struct ReportWriter {
@@ -44,6 +47,8 @@ struct ReportWriter {
     private var repeatedTitle = false
     private var extraRow = false
     private var section4Rows = false
+    /// PDF text: a long row label wraps onto the next line, its values after the rest of it.
+    private var wrapLongLabels = false
 
     init(version: FormVersion, layout: SynthLayout, rng: SeededRandom, truth: [String: Value], blankMark: [String: String]) {
         self.version = version
@@ -65,6 +70,8 @@ struct ReportWriter {
         repeatedTitle = chance(0.15)
         extraRow = chance(0.1)
         section4Rows = chance(0.2)
+        // Drawn for this layout only: the others' reports stay as they were generated before.
+        if layout == .pdfText { wrapLongLabels = chance(0.5) }
     }
 
     private mutating func chance(_ p: Double) -> Bool { Double.random(in: 0..<1, using: &rng) < p }
@@ -267,7 +274,7 @@ struct ReportWriter {
             [(label("自然人"), 1, 2), ("法人或其他组织", 5, 1), (label("总计"), 1, 2)],
             [(label(business), 1, 1), (label("科研机构"), 1, 1), (label("社会公益组织"), 1, 1), (label("法律服务机构"), 1, 1), (label("其他"), 1, 1)],
         ]
-        return PrintedTable(header: header, rows: rows, htmlHeader: html)
+        return PrintedTable(header: header, rows: rows, htmlHeader: html, wrapsLabels: true)
     }
 
     mutating func section4() -> PrintedTable {
@@ -348,7 +355,14 @@ struct ReportWriter {
         case .pdfText:
             for h in t.header { out.append(h.filter { !$0.isEmpty }.joined(separator: " ")) }
             for r in t.rows {
-                let cells = (r.group.map { [$0] } ?? []) + (r.label.isEmpty ? [] : [r.label]) + r.cells
+                var label = r.label
+                if wrapLongLabels && t.wrapsLabels && label.count > ReportWriter.wrapWidth {
+                    out.append(((r.group.map { [$0] } ?? []) + [String(label.prefix(ReportWriter.wrapWidth))]).joined(separator: " "))
+                    label = String(label.dropFirst(ReportWriter.wrapWidth))
+                    out.append(([label] + r.cells).joined(separator: " "))
+                    continue
+                }
+                let cells = (r.group.map { [$0] } ?? []) + (label.isEmpty ? [] : [label]) + r.cells
                 out.append(cells.joined(separator: " "))
             }
         case .html, .wordHTML:
@@ -357,6 +371,9 @@ struct ReportWriter {
         out.append("")
         return out
     }
+
+    /// Where PDF text wraps a long label (characters): a table column's width.
+    static let wrapWidth = 16
 
     mutating func html(org: String, year: Int, title: String) -> String {
         let word = layout == .wordHTML

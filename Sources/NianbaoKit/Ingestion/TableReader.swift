@@ -447,6 +447,8 @@ struct Section3Reader: RowReader {
     var sink: ReadingSink
     private var target: Target?
     private var targetLine = 0
+    /// The label cell that named `target`.
+    private var targetLabel: RawCell?
     var values = PendingRow()
     private var inBody = false
     private var currentGroup: Int?
@@ -482,13 +484,25 @@ struct Section3Reader: RowReader {
             flush()
             target = t
             targetLine = cell.line
+            targetLabel = cell
             inBody = true
             if case .group(let g) = t { currentGroup = g }
         } else if inBody {
+            if case .row(let row)? = target, values.isEmpty, let label = targetLabel, Self.completes(label, cell, row: row) { return }
             flush()
             target = .unknown(cell)
             targetLine = cell.line
         }
+    }
+
+    /// Whether `rest` is the end of the row label `label` began, cut over two lines (text
+    /// copied out of a PDF wraps long labels: `（二）部分公开（区分处理的，只` and
+    /// `计这一情形，不计其他情形） 0 3 3 1 0 0 7`): the two together are the form's label of
+    /// `row`, folded. Then the values after it are that row's.
+    private static func completes(_ label: RawCell, _ rest: RawCell, row: Int) -> Bool {
+        let form = Form.standard
+        guard row < form.s3Rows.count else { return false }
+        return LabelFolding.fold(label.text + rest.text) == LabelFolding.fold(form.s3Rows[row].label)
     }
 
     /// What a label names. Static, given the two things of the reader it needs: a method
