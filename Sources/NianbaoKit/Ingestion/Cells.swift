@@ -513,11 +513,10 @@ public enum CellSplitter {
             } else {
                 // One space: split between a number and a number, and before the numbers that
                 // end a line (text copied out of a PDF: `（一）予以公开 0 2 0 0 0 0 2`, a row's
-                // label and its values one space apart). A space inside a label, or before a
-                // number followed by words (`共收到 8 份申请`), does not split.
-                // So does a space before a label's enumerator (`（三）不予公开 1.属于国家秘密`,
-                // `三、本年度办理结果 （一）予以公开`): a group's label and its row's, two cells
-                // where a tab or a pipe parts them.
+                // label and its values one space apart); also before a label's enumerator
+                // (`（三）不予公开 1.属于国家秘密`, `三、本年度办理结果 （一）予以公开`): a group's
+                // label and its row's, two cells where a tab or a pipe parts them. A space inside
+                // a label, or before a number followed by words (`共收到 8 份申请`), does not split.
                 let rest = s[j...]
                 splitHere = startsWithNumber(rest) && (tokenIsNumeric(s[start..<i]) || onlyNumbersFollow(rest))
                     || startsWithEnumerator(rest)
@@ -536,11 +535,12 @@ public enum CellSplitter {
         !s.isEmpty && numberLength(s, from: s.startIndex) == s.count
     }
 
-    /// Whether `s` starts with a digit (ASCII or full-width), a sign (`+3`, `-14`), or the '/'
-    /// of a declared empty cell.
+    /// Whether `s` starts a number (`numberLength`) with something other than its decimal
+    /// point or a thousands comma: a digit (ASCII or full-width), a sign (`+3`, `-14`), or the
+    /// '/' of a declared empty cell.
     private static func startsWithNumber(_ s: TextBytes) -> Bool {
-        guard let b = s.first else { return false }
-        return (b >= 0x30 && b <= 0x39) || b == 0x2F || b == 0x2D || b == 0x2B || Bytes.fullWidthDigit(s, at: s.startIndex) != nil
+        guard let b = s.first, b != 0x2E, b != 0x2C else { return false }
+        return numberLength(s, from: s.startIndex) > 0
     }
 
     /// Whether `s` starts with a label's enumerator: `1.` `2．` `3、` (not `1.5`), `（一）`
