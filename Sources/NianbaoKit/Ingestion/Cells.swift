@@ -262,7 +262,17 @@ enum Bytes {
 
     @inline(never)
     private static func trimEnds<C: RandomAccessCollection<UInt8>>(_ s: C) -> C.SubSequence where C.Index == Int {
-        s[spaceTrimmed(s, ascii: isSpace)]
+        // Most often one ASCII space at either end (`| 0 |`, `0 |`), and nothing else to take.
+        var lo = s.startIndex, hi = s.endIndex
+        if s[lo] == 0x20 { lo += 1 }
+        if hi > lo && s[hi - 1] == 0x20 { hi -= 1 }
+        if lo < hi {
+            let first = s[lo], last = s[hi - 1]
+            if first > 0x20 && first != 0xC2 && first != 0xE3 && last > 0x20 && last != 0xA0 && last != 0x80 {
+                return s[lo..<hi]
+            }
+        }
+        return s[spaceTrimmed(s, ascii: isSpace)]
     }
 
     /// What is left of `s` without the spaces at its ends: the ASCII ones `ascii` says, NBSP
