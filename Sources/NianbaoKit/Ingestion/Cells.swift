@@ -242,11 +242,15 @@ enum Bytes {
     static func trim<C: RandomAccessCollection<UInt8>>(_ s: C) -> C.SubSequence where C.Index == Int {
         let lo = s.startIndex, hi = s.endIndex
         guard lo < hi else { return s[lo..<hi] }
-        let first = s[lo], last = s[hi - 1]
-        if first > 0x20 && first != 0xC2 && first != 0xE3 && last > 0x20 && last != 0xA0 && last != 0x80 {
-            return s[lo..<hi]
-        }
+        if cannotBeSpace(first: s[lo], last: s[hi - 1]) { return s[lo..<hi] }
         return trimEnds(s)
+    }
+
+    /// Whether text whose first and last bytes are these neither starts nor ends with a space
+    /// `trim` takes: an ASCII one, NBSP (C2 A0) or the ideographic space (E3 80 80).
+    @inline(__always)
+    private static func cannotBeSpace(first: UInt8, last: UInt8) -> Bool {
+        first > 0x20 && first != 0xC2 && first != 0xE3 && last > 0x20 && last != 0xA0 && last != 0x80
     }
 
     /// Whether `s` is nothing but the spaces `trim` takes away (`trim(s).isEmpty`), found
@@ -266,12 +270,7 @@ enum Bytes {
         var lo = s.startIndex, hi = s.endIndex
         if s[lo] == 0x20 { lo += 1 }
         if hi > lo && s[hi - 1] == 0x20 { hi -= 1 }
-        if lo < hi {
-            let first = s[lo], last = s[hi - 1]
-            if first > 0x20 && first != 0xC2 && first != 0xE3 && last > 0x20 && last != 0xA0 && last != 0x80 {
-                return s[lo..<hi]
-            }
-        }
+        if lo < hi && cannotBeSpace(first: s[lo], last: s[hi - 1]) { return s[lo..<hi] }
         return s[spaceTrimmed(s, ascii: isSpace)]
     }
 
