@@ -324,10 +324,6 @@ public enum Decoder {
         try text.withUnsafeBufferPointer(TextScan.init).rejectControlHeavy(count: text.count)
     }
 
-    public static func isValidUTF8(_ bytes: [UInt8]) -> Bool {
-        bytes.withUnsafeBufferPointer(TextScan.init).isValidUTF8
-    }
-
     /// Converts `bytes` from `encoding` to UTF-8 with iconv, and counts the bytes of an
     /// unfinished character at their end (left out); nil when the input is not valid in that
     /// encoding.

@@ -208,6 +208,9 @@ final class Keywords: Sendable {
     private let s3Fields: [Int]
     let s3Total: Int, s3OtherMisc: Int, s3OtherGroup: Int
     let s3OtherSubRow: [Bool]
+    /// Each row's label folded, for a label that text wraps over two lines
+    /// (`Section3Reader.completes`).
+    let s3FoldedLabels: [String]
     /// The rows of each group, by group index.
     let s3GroupRows: [[Int]]
     private let s3RowsInBoth: [Int], s3RowsIn2019: [Int], s3RowsIn2021: [Int]
@@ -248,6 +251,7 @@ final class Keywords: Sendable {
         let otherGroup = form.s3Groups.firstIndex { $0.id == "other" }!
         s3OtherGroup = otherGroup
         s3OtherSubRow = form.s3Rows.map { $0.group == form.s3Groups[otherGroup].label }
+        s3FoldedLabels = form.s3Rows.map { LabelFolding.fold($0.label) }
         s3GroupRows = form.s3Groups.map { g in form.s3Rows.indices.filter { form.s3Rows[$0].group == g.label } }
         s3RowsInBoth = form.s3Rows.indices.filter { form.s3Rows[$0].versions.count == 2 }
         s3RowsIn2019 = form.s3Rows.indices.filter { form.s3Rows[$0].versions.contains(.v2019) }
@@ -491,7 +495,8 @@ struct Section3Reader: RowReader {
             inBody = true
             if case .group(let g) = t { currentGroup = g }
         } else if inBody {
-            if case .row(let row)? = target, values.isEmpty, let label = targetLabel, Self.completes(label, cell, row: row) { return }
+            if case .row(let row)? = target, values.isEmpty, let label = targetLabel,
+               Self.completes(label, cell, row: row, keywords) { return }
             flush()
             target = .unknown(cell)
             targetLine = cell.line
@@ -502,10 +507,9 @@ struct Section3Reader: RowReader {
     /// copied out of a PDF wraps long labels: `（二）部分公开（区分处理的，只` and
     /// `计这一情形，不计其他情形） 0 3 3 1 0 0 7`): the two together are the form's label of
     /// `row`, folded. Then the values after it are that row's.
-    private static func completes(_ label: RawCell, _ rest: RawCell, row: Int) -> Bool {
-        let form = Form.standard
-        guard row < form.s3Rows.count else { return false }
-        return LabelFolding.fold(label.text + rest.text) == LabelFolding.fold(form.s3Rows[row].label)
+    private static func completes(_ label: RawCell, _ rest: RawCell, row: Int, _ keywords: Keywords) -> Bool {
+        guard row < keywords.s3FoldedLabels.count else { return false }
+        return LabelFolding.fold(label.text + rest.text) == keywords.s3FoldedLabels[row]
     }
 
     /// What a label names. Static, given the two things of the reader it needs: a method
