@@ -67,6 +67,9 @@ public struct KeywordHits: Sendable {
     init(_ ids: [Int]) { self.ids = Bits256(ids) }
 
     mutating func insert(_ i: Int) { ids.insert(i) }
+    /// Asked several times of every label by the table readers: left to the optimiser, it
+    /// stayed a call, which passes the 32-byte set for a one-word test.
+    @inline(__always)
     public func contains(_ i: Int) -> Bool { ids.contains(i) }
     public func containsAny(_ ids: [Int]) -> Bool { ids.contains { contains($0) } }
     public var isEmpty: Bool { ids.isEmpty }

@@ -802,9 +802,9 @@ struct Section2Reader: RowReader {
         if Self.isHeaderWord(hits, keywords) {
             flush()
             row = nil; unknownRow = nil
-            columns.removeAll(keepingCapacity: true)
+            columns.clearKeepingCapacity()
             headerOpen = true
-            pendingHeader.removeAll(keepingCapacity: true)
+            pendingHeader.clearKeepingCapacity()
             return
         }
         let joined = pendingHeader.isEmpty ? nil : matchColumn(keywords.index.scan(pendingHeader + labels.folded))
@@ -812,17 +812,17 @@ struct Section2Reader: RowReader {
             if row != nil || unknownRow != nil {
                 flush()
                 row = nil; unknownRow = nil
-                columns.removeAll(keepingCapacity: true)
+                columns.clearKeepingCapacity()
             }
-            if !headerOpen { columns.removeAll(keepingCapacity: true); headerOpen = true }
+            if !headerOpen { columns.clearKeepingCapacity(); headerOpen = true }
             columns.append(c)
-            pendingHeader.removeAll(keepingCapacity: true)
+            pendingHeader.clearKeepingCapacity()
             return
         }
         if let i = keywords.s2Rows.first(hits) {
             flush()
             headerOpen = false
-            pendingHeader.removeAll(keepingCapacity: true)
+            pendingHeader.clearKeepingCapacity()
             row = i
             rowLine = cell.line
             return
@@ -989,5 +989,15 @@ struct Section4Reader: TableSectionReader {
         }
         sink.warn(row.count > expected ? .extraCells : .unplaced, row.first?.cell.line,
                   "section 四: \(row.count) cells for \(expected) columns; left blank, not read: \(TableText.describe(row))")
+    }
+}
+
+extension Array {
+    /// Removes every element, keeping the room; does nothing when there is none. The header
+    /// state of section 二 is emptied at every cell, and is nearly always empty already:
+    /// `removeAll` goes through a generic replacement of a range even then.
+    @inline(__always)
+    mutating func clearKeepingCapacity() {
+        if !isEmpty { removeAll(keepingCapacity: true) }
     }
 }
