@@ -130,9 +130,9 @@ public enum ReportReader {
             var candidate = clean(line.bytes)
             if joinsNext {
                 let next = clean(lines[i + 1].bytes)
-                if nextNamesReport, (candidate + next).unicodeScalars.count < 80 { candidate += next; hasReport = true }
+                if nextNamesReport, Bytes.scalarCount(candidate) + Bytes.scalarCount(next) < 80 { candidate += next; hasReport = true }
             }
-            guard hasReport, candidate.unicodeScalars.count < 100 else { continue }
+            guard hasReport, Bytes.scalarCount(candidate) < 100 else { continue }
             guard let (org, year) = parseTitle(candidate) else { continue }
             // A sentence of the narrative can name a report and a year too, and comes first
             // when the title line was lost (`本报告所列数据统计期限自2021年1月1日…`): a body's
@@ -155,9 +155,11 @@ public enum ReportReader {
     /// `方正县政府办公室2021年政府信息公开工作年度报告` → (方正县政府办公室, 2021).
     /// The year is found on the title's UTF-8 bytes: a 年 after four digits (ASCII or
     /// full-width); the body's name, the text before them, is then made a string.
-    static func parseTitle(_ title: String) -> (String?, Int)? {
-        var title = title
-        return title.withUTF8 { b -> (String?, Int)? in
+    static func parseTitle(_ title: String) -> (String?, Int)? { parseTitle(Array(title.utf8)) }
+
+    /// `parseTitle` on the title's bytes, as `findTitle` has them.
+    static func parseTitle(_ title: [UInt8]) -> (String?, Int)? {
+        title.withUnsafeBufferPointer { b -> (String?, Int)? in
             var i = 0
             while i + 2 < b.count {
                 defer { i += 1 }
@@ -195,14 +197,15 @@ public enum ReportReader {
         }
     }
 
-    /// A line's text without Word's `[bookmark: …]` markup and surrounding spaces.
-    static func clean(_ bytes: TextBytes) -> String {
-        guard bytes.contains(0x5B) else { return String(decoding: bytes[String.spacesTrimmed(bytes)], as: UTF8.self) }
+    /// A line's bytes without Word's `[bookmark: …]` markup and surrounding spaces. Bytes, not
+    /// a string: a title is read on its bytes, and only the body's name is made a string.
+    static func clean(_ bytes: TextBytes) -> [UInt8] {
+        guard bytes.contains(0x5B) else { return Array(bytes[String.spacesTrimmed(bytes)]) }
         var t = String(decoding: bytes, as: UTF8.self)
         while let r = t.firstRange(of: "[bookmark:"), let close = t[r.upperBound...].firstIndex(of: "]") {
             t.removeSubrange(r.lowerBound...close)
         }
-        return t.trimmingSpaces()
+        return Array(t.trimmingSpaces().utf8)
     }
 
     // MARK: Sections
