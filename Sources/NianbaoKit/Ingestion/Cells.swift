@@ -494,6 +494,9 @@ public enum CellSplitter {
     /// stays one. The pieces replace what `out` held (one buffer serves a whole table).
     static func splitOnSpaceRuns(_ s: TextBytes, into out: inout [TextBytes]) {
         out.removeAll(keepingCapacity: true)
+        // Room for a row's cells from the first line: grown from nothing, the buffer was
+        // copied three or four times a table.
+        if out.capacity < 16 { out.reserveCapacity(16) }
         var start = s.startIndex
         var i = s.startIndex
         guard let base = s.base.baseAddress else { out.append(s); return }

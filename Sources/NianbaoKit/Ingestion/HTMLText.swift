@@ -103,6 +103,8 @@ struct TagName {
         case 0x70, 0x646976: kind = .block                    // p, div
         case 0x7370616E, 0x666F6E74, 0x62: kind = .other      // span, font, b
         case 0x6272: kind = .lineBreak                        // br
+        case 0x7461626C65: kind = .table                      // table
+        case 0x74626F6479: kind = .block                      // tbody
         default: kind = TagName.kind(packed)
         }
     }
@@ -696,7 +698,9 @@ private struct PageReader {
 
     // MARK: Character references
 
-    static let named: [[UInt8]: [UInt8]] = {
+    /// By the name's bytes packed into an integer (`TagName.pack`; every name here is eight
+    /// letters or fewer): looked up with no array made for the name.
+    static let named: [UInt64: [UInt8]] = {
         let table: [String: String] = [
             "nbsp": "\u{A0}", "amp": "&", "lt": "<", "gt": ">", "quot": "\"", "apos": "'",
             "ensp": "\u{2002}", "emsp": "\u{2003}", "thinsp": "\u{2009}", "middot": "·",
@@ -704,8 +708,11 @@ private struct PageReader {
             "hellip": "…", "times": "×", "divide": "÷", "yen": "¥", "copy": "©", "reg": "®",
             "deg": "°", "plusmn": "±", "sect": "§", "bull": "•", "laquo": "«", "raquo": "»",
         ]
-        var out: [[UInt8]: [UInt8]] = [:]
-        for (k, v) in table { out[Array(k.utf8)] = Array(v.utf8) }
+        var out: [UInt64: [UInt8]] = [:]
+        for (k, v) in table {
+            precondition(k.utf8.count <= 8)
+            out[TagName.pack(k)] = Array(v.utf8)
+        }
         return out
     }()
 
@@ -736,7 +743,8 @@ private struct PageReader {
                 decoded = Array(String(Character(scalar)).utf8)
             }
         } else {
-            decoded = Self.named[Array(body)]
+            // Exactly as written (names are case-sensitive); none is longer than eight.
+            if body.count <= 8 { decoded = Self.named[body.reduce(0) { $0 << 8 | UInt64($1) }] }
         }
         if let decoded {
             addText(decoded)
