@@ -205,6 +205,13 @@ struct ByteSearch {
 enum Bytes {
     @inline(__always) static func isSpace(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 || b == 0x0D || b == 0x0C }
 
+    /// The length of the character that `lead` begins in UTF-8 (1 for a byte that begins
+    /// none): a scan for one character steps a character at a time through the text, which is
+    /// valid UTF-8 and cut into lines only at ASCII bytes.
+    @inline(__always) static func characterLength(_ lead: UInt8) -> Int {
+        lead < 0xC0 ? 1 : lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4
+    }
+
     /// `b` with an ASCII capital made small (tag names, file extensions).
     @inline(__always) static func lowercased(_ b: UInt8) -> UInt8 { b >= 0x41 && b <= 0x5A ? b | 0x20 : b }
 

@@ -561,6 +561,7 @@ enum DateScanner {
     /// with the offsets in `text` where each starts and ends. Digits may be full-width.
     static func dates(in text: TextBytes) -> [(date: ReportDate, start: Int, end: Int)] {
         var out: [(date: ReportDate, start: Int, end: Int)] = []
+        out.reserveCapacity(4)      // a period's two dates, without growing from nothing
         let end = text.endIndex
         /// Whether the character `c`, three bytes in UTF-8, is at `j`.
         func isCharacter(_ j: Int, _ c: Unicode.Scalar) -> Bool { Bytes.threeByteScalar(text, at: j) == c.value }
@@ -587,6 +588,10 @@ enum DateScanner {
         let nian: Unicode.Scalar = "年", yue: Unicode.Scalar = "月", ri: Unicode.Scalar = "日"
         var i = text.startIndex
         while i < end {
+            // A date starts with a digit, ASCII or full-width (EF BC 90…99): any other
+            // character is passed whole.
+            let lead = text[i]
+            if (lead < 0x30 || lead > 0x39) && lead != 0xEF { i += Bytes.characterLength(lead); continue }
             var j = i
             if let first = number(&j) {
                 let start = i
@@ -611,8 +616,8 @@ enum DateScanner {
                 i = j
                 continue
             }
-            // Not a digit: on to the next byte (a digit always starts a character).
-            i += 1
+            // Not a digit: on to the next character.
+            i += Bytes.characterLength(lead)
         }
         return out
     }
@@ -644,7 +649,7 @@ enum NarrativeNumbers {
         let (j0, j1, j2) = (jian[0], jian[1], jian[2])
         var i = 0
         while i + 3 <= b.count {
-            guard b[i] == j0, b[i + 1] == j1, b[i + 2] == j2 else { i += 1; continue }
+            guard b[i] == j0, b[i + 1] == j1, b[i + 2] == j2 else { i += Bytes.characterLength(b[i]); continue }
             var start = i
             while start > 0, b[start - 1] >= 0x30, b[start - 1] <= 0x39 { start -= 1 }
             defer { i += 3 }
