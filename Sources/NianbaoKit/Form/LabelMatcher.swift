@@ -61,7 +61,10 @@ final class LabelMatcher {
         arena.deallocate()
     }
 
-    /// The key words in `raw`, a label as printed; `folded` is then its folded form.
+    /// The key words in `raw`, a label as printed; `folded` is then its folded form. The look-up
+    /// in the memo is inlined into the readers' loops (a call cost some twenty instructions
+    /// of a label's hundred); remembering a new label is not.
+    @inline(__always)
     func match(_ raw: TextBytes) -> KeywordHits {
         let n = raw.count
         guard n > 0, n <= LabelMatcher.longestRemembered, let start = raw.base.baseAddress else {
@@ -82,6 +85,15 @@ final class LabelMatcher {
             }
             slot = (slot + 1) & mask
         }
+        return remember(raw, bytes: bytes, hash: hash, slot: slot)
+    }
+
+    /// Folds and scans a label not in the memo, and remembers it in `slot` (the empty slot its
+    /// look-up ended at).
+    @inline(never)
+    private func remember(_ raw: TextBytes, bytes: UnsafeRawPointer, hash: UInt64, slot: Int) -> KeywordHits {
+        let n = raw.count
+        var slot = slot
         let hits = compute(raw)
         let size = n + folded.count
         guard size <= arena.count, folded.count <= Int(UInt16.max) else { return hits }
