@@ -952,18 +952,18 @@ struct Section4Reader: TableSectionReader {
 
         // Three labelled rows of five: place each by its label.
         // (A header's group cell followed by empty spacer cells is not a row: it needs a number.)
-        var labelled: [(group: Int, values: [PendingValue])] = []
+        // Rows are ranges of `all`, not arrays copied out of it.
+        var labelled: [(group: Int, values: Range<Int>)] = []
         for segment in segments {
             guard let group = segment.group, segment.end > segment.start else { continue }
-            var row = Array(values(segment))
-            TableText.trimSpacers(&row, to: width)
-            if row.count == width && TableText.hasNumber(row) { labelled.append((group, row)) }
+            let row = TableText.spacersTrimmed(values(segment), to: width)
+            if row.count == width && TableText.hasNumber(all[row]) { labelled.append((group, row)) }
         }
         if !labelled.isEmpty && segments.last.map({ $0.end - $0.start < expected }) == true {
-            var placed: [Bool] = Array(repeating: false, count: keywords.s4GroupCount)
+            var placed = RowSet()       // by group
             for row in labelled where !placed[row.group] {
                 placed[row.group] = true
-                sink.place(keywords.s4Fields[(row.group * width)..<((row.group + 1) * width)], row.values[...])
+                sink.place(keywords.s4Fields[(row.group * width)..<((row.group + 1) * width)], all[row.values])
             }
             for segment in segments where !(segment.group.map { placed[$0] } ?? false) && TableText.hasNumber(values(segment)) {
                 sink.warn(.unplaced, segment.line, "section 四: values not placed: \(TableText.describe(values(segment)))")
@@ -972,19 +972,19 @@ struct Section4Reader: TableSectionReader {
         }
 
         // One row of fifteen after the header; numbers before the last header cell were in it.
-        var row = Array(values(segments.last!))
+        let last = values(segments.last!)
         for segment in segments.dropLast() {
             for s in values(segment) where TableText.isNumber(s) {
                 sink.warn(.strayNumber, s.cell.line, "section 四: number \(s.cell.text) inside the header not read")
             }
         }
-        TableText.trimSpacers(&row, to: expected)
+        let row = all[TableText.spacersTrimmed(last, to: expected)]
         guard !row.isEmpty else {
             if sawHeader { sink.warn(.unplaced, lastLabelLine, "section 四: the table has no values") }
             return
         }
         if row.count == expected {
-            sink.place(keywords.s4Fields[...], row[...])
+            sink.place(keywords.s4Fields[...], row)
             return
         }
         sink.warn(row.count > expected ? .extraCells : .unplaced, row.first?.cell.line,
