@@ -458,19 +458,23 @@ private struct PageReader {
         var bytes: UInt64 = 0, length = 0, name = TagName(packed: 0), closing = false, inertInTables = false
 
         /// The table's size: a power of two, under half full.
-        static let slots = 32
+        static let slots = 64
 
-        /// The multiplier was chosen (by trying random odd numbers) so that the thirteen tags
-        /// fall in thirteen slots: a tag is then found at its first probe. (With the golden
+        /// The multiplier was chosen (by trying random odd numbers) so that the thirty tags
+        /// fall in thirty slots: a tag is then found at its first probe. (With the golden
         /// ratio's, `<td>` and `</td>` shared a slot, and the probe after was mispredicted.)
         @inline(__always)
-        static func slot(of bytes: UInt64) -> Int { Int(truncatingIfNeeded: (bytes &* 0xE8E2_5D94_0ED9_0475) >> 59) }
+        static func slot(of bytes: UInt64) -> Int { Int(truncatingIfNeeded: (bytes &* 0x1120_C562_ABA5_479D) >> 58) }
     }
 
     /// The common tags by `CommonTag.slot` of their bytes (open addressing).
     static let commonTagTable: [CommonTag] = {
         var table = [CommonTag](repeating: CommonTag(), count: CommonTag.slots)
-        for tag in ["</td>", "<td>", "<p>", "</p>", "<tr>", "</tr>", "<span>", "</span>", "<br>", "<th>", "</th>", "<b>", "</b>"] {
+        // A table's cells and the markup inside them first, then the bare tags of a table's
+        // frame, headings and lists (a page's other tags have attributes, or come once).
+        for tag in ["</td>", "<td>", "<p>", "</p>", "<tr>", "</tr>", "<span>", "</span>", "<br>", "<th>", "</th>", "<b>", "</b>",
+                    "</table>", "<tbody>", "</tbody>", "<thead>", "</thead>", "<h1>", "</h1>", "<h2>", "</h2>",
+                    "<h3>", "</h3>", "<h4>", "</h4>", "<div>", "</div>", "<li>", "</li>"] {
             let bytes = Array(tag.utf8)
             let word = bytes.enumerated().reduce(UInt64(0)) { $0 | UInt64($1.element) << (8 * UInt64($1.offset)) }
             let closing = bytes[1] == 0x2F
