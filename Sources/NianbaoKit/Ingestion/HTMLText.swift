@@ -582,6 +582,9 @@ private struct PageReader {
         i = position
     }
 
+    /// Inlined into the two tag readers: a call passed the name and the attributes' slice
+    /// at every cell and row of a page, for a switch that mostly sets a flag or two.
+    @inline(__always)
     mutating func startTag(_ name: TagName, _ attributes: TextBytes, line: Int) {
         if name.kind == .skipped {
             // Skipped to the end of its end tag; <head> also ends where <body> begins.
@@ -635,7 +638,9 @@ private struct PageReader {
 
     // MARK: Tables
 
-    /// Ends the open cell: its trimmed text is a range of the row's text.
+    /// Ends the open cell: its trimmed text is a range of the row's text. Inlined: called at
+    /// every cell's start and end, most often with no cell open.
+    @inline(__always)
     mutating func endCell() {
         guard cellOpen else { return }
         let trimmed = Bytes.trim(rowText.buffer[cellStart...])
