@@ -673,7 +673,9 @@ private struct PageReader {
     }
 
     /// Writes an empty cell for each column from `col` on that a rowspan from above still
-    /// covers, and returns the column after them.
+    /// covers, and returns the column after them. Inlined into `endRow`, as `cover` is: while
+    /// a row span is open, both are asked at every cell of every row.
+    @inline(__always)
     mutating func skipCovered(from col: Int) -> Int {
         var col = col
         while col < covered.count, covered[col] > 0 {
@@ -686,6 +688,7 @@ private struct PageReader {
     }
 
     /// Marks column `col` as covered for `rows` more rows.
+    @inline(__always)
     mutating func cover(_ col: Int, rows: Int) {
         while covered.count <= col { covered.append(0) }
         if covered[col] > 0 { spanning -= 1 }
