@@ -206,8 +206,8 @@ enum Bytes {
     @inline(__always) static func isSpace(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 || b == 0x0D || b == 0x0C }
 
     /// The length of the character that `lead` begins in UTF-8 (1 for a byte that begins
-    /// none): a scan for one character steps a character at a time through the text, which is
-    /// valid UTF-8 and cut into lines only at ASCII bytes.
+    /// none). A scan for one character steps by it through a report's text, which is valid
+    /// UTF-8 and cut into lines only at ASCII bytes; the decoder measures a cut character by it.
     @inline(__always) static func characterLength(_ lead: UInt8) -> Int {
         lead < 0xC0 ? 1 : lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4
     }

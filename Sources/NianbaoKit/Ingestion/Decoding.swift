@@ -93,7 +93,7 @@ public enum Decoder {
         while k <= min(3, n) && bytes[n - k] & 0xC0 == 0x80 { k += 1 }
         guard k <= min(3, n) else { return nil }
         let lead = bytes[n - k]
-        let length = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 1
+        let length = Bytes.characterLength(lead)
         guard length > k else { return nil }
         let text = Array(bytes[..<(n - k)])
         let scan = text.withUnsafeBufferPointer(TextScan.init)

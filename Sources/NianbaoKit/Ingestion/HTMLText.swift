@@ -109,7 +109,11 @@ struct TagName {
         }
     }
 
-    static func pack(_ s: String) -> UInt64 { s.utf8.reduce(0) { $0 << 8 | UInt64($1) } }
+    static func pack(_ s: String) -> UInt64 { pack(s.utf8) }
+
+    /// Up to eight bytes as one integer, the first in the highest byte used, as written (no
+    /// case folded): tag names and character references' names are looked up by it.
+    static func pack(_ bytes: some Sequence<UInt8>) -> UInt64 { bytes.reduce(0) { $0 << 8 | UInt64($1) } }
 
     /// The kind of a packed name, by binary search of a sorted table: cheaper than hashing
     /// for a few dozen names.
@@ -478,7 +482,7 @@ private struct PageReader {
             let bytes = Array(tag.utf8)
             let word = bytes.enumerated().reduce(UInt64(0)) { $0 | UInt64($1.element) << (8 * UInt64($1.offset)) }
             let closing = bytes[1] == 0x2F
-            let name = TagName(packed: bytes[(closing ? 2 : 1)..<(bytes.count - 1)].reduce(0) { $0 << 8 | UInt64($1) })
+            let name = TagName(packed: TagName.pack(bytes[(closing ? 2 : 1)..<(bytes.count - 1)]))
             var slot = CommonTag.slot(of: word)
             while table[slot].length > 0 { slot = (slot + 1) & (CommonTag.slots - 1) }
             let inert: Bool
@@ -756,7 +760,7 @@ private struct PageReader {
             }
         } else {
             // Exactly as written (names are case-sensitive); none is longer than eight.
-            if body.count <= 8 { decoded = Self.named[body.reduce(0) { $0 << 8 | UInt64($1) }] }
+            if body.count <= 8 { decoded = Self.named[TagName.pack(body)] }
         }
         if let decoded {
             addText(decoded)
