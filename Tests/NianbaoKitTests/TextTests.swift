@@ -561,4 +561,26 @@ extension TextTests {
         }
         XCTAssertGreaterThan(trimmed, 5_000)
     }
+
+    /// The count of characters that heading and title lengths are measured by, eight bytes at
+    /// a time in a buffer, one at a time otherwise: both agree with Swift's count of scalars,
+    /// at every length around the eight-byte steps.
+    func testScalarCountAgreesWithUnicodeScalars() {
+        let pieces = ["a", "7", " ", "\u{A0}", "é", "、", "年", "报告", "（一）", "👍", "\u{10FFFF}", "ｱ"]
+        var rng = SeededRandom(seed: 1207)
+        var lengths = Set<Int>()
+        for _ in 0..<5_000 {
+            let s = (0..<Int.random(in: 0...14, using: &rng)).map { _ in pieces.randomElement(using: &rng)! }.joined()
+            let bytes = Array(s.utf8)
+            lengths.insert(bytes.count % 8)
+            XCTAssertEqual(Bytes.scalarCount(bytes), s.unicodeScalars.count, s.debugDescription)
+            XCTAssertEqual(Bytes.scalarCount(bytes.lazy.map { $0 }), s.unicodeScalars.count, s.debugDescription)
+            // A line's slice of the text, past its first character: counted from its own start.
+            let first = s.unicodeScalars.first.map { String($0).utf8.count } ?? 0
+            bytes.withUnsafeBufferPointer { p in
+                XCTAssertEqual(Bytes.scalarCount(p[first...]), s.unicodeScalars.count - (first > 0 ? 1 : 0), s.debugDescription)
+            }
+        }
+        XCTAssertEqual(lengths.count, 8)    // every remainder of the eight-byte steps was met
+    }
 }
