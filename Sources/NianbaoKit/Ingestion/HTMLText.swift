@@ -104,7 +104,6 @@ struct TagName {
         case 0x7370616E, 0x666F6E74, 0x62: kind = .other      // span, font, b
         case 0x6272: kind = .lineBreak                        // br
         case 0x7461626C65: kind = .table                      // table
-        case 0x74626F6479: kind = .block                      // tbody
         default: kind = TagName.kind(packed)
         }
     }
