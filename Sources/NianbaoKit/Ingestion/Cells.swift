@@ -396,20 +396,21 @@ public enum CellSplitter {
         for line in lines {
             if line.tabs > 0 {
                 let bytes = line.bytes
-                if Bytes.isBlank(bytes) {
+                let lead = Bytes.endOfLeadingSpaces(bytes)
+                if lead == bytes.endIndex {
                     // A tab with nothing after it is an empty cell in the one-cell-per-line layout.
                     let none = bytes[bytes.endIndex..<bytes.endIndex]
                     for _ in 0..<line.tabs { consumer.cell(RawCell(bytes: none, line: line.number)) }
                     continue
                 }
-                // Pieces between tabs; an empty first piece is the line's indent.
-                let firstTab = bytes.firstIndex(of: 0x09)!
-                let skipFirst = Bytes.isBlank(bytes[bytes.startIndex..<firstTab])
+                // Pieces between tabs; an empty first piece is the line's indent: the first tab
+                // is then among the spaces the line starts with (a tab is one of them).
+                let skipFirst = bytes[bytes.startIndex..<lead].contains(0x09)
                 let pieces = Int(line.tabs) + (skipFirst ? 0 : 1)
                 if pieces == 1 {
                     votes.add(.tabCells)
-                    let start = skipFirst ? firstTab + 1 : bytes.startIndex
-                    let cell = Bytes.trim(bytes[start..<bytes.endIndex])
+                    // The line's one cell: what follows its leading spaces and the tab among them.
+                    let cell = Bytes.trim(bytes[lead..<bytes.endIndex])
                     if !cell.isEmpty { hasCells = true }
                     consumer.cell(RawCell(bytes: cell, line: line.number))
                 } else {
