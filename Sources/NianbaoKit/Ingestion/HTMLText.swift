@@ -281,9 +281,13 @@ private struct PageReader {
 
     /// Tables: nesting depth (only the outermost table's rows are rows), the row being read.
     var tableDepth = 0
-    /// The row's cell texts, one after another, and each cell's range and spans.
+    /// The row's cell texts, one after another, and each cell's range and spans: the first
+    /// `rowCellCount` entries of `rowCells`, which are overwritten row after row. (Emptied
+    /// at every row, the array went through a generic replacement of a range, some eighty
+    /// instructions a row.)
     var rowText = ByteBuffer(capacity: 256)
     var rowCells: [(start: Int, end: Int, columns: Int, rows: Int)] = []
+    var rowCellCount = 0
     var cellStart = 0
     var rowLine = 0
     var rowOpen = false
@@ -647,7 +651,9 @@ private struct PageReader {
     mutating func endCell() {
         guard cellOpen else { return }
         let trimmed = Bytes.trim(rowText.buffer[cellStart...])
-        rowCells.append((trimmed.startIndex, trimmed.endIndex, cellSpan.columns, cellSpan.rows))
+        let cell = (start: trimmed.startIndex, end: trimmed.endIndex, columns: cellSpan.columns, rows: cellSpan.rows)
+        if rowCellCount < rowCells.count { rowCells[rowCellCount] = cell } else { rowCells.append(cell) }
+        rowCellCount += 1
         cellOpen = false
     }
 
@@ -659,7 +665,8 @@ private struct PageReader {
         bytes.append(0x09)
         // Cells are separated by tabs: a tab goes before every column but the first.
         var col = 0
-        for c in rowCells {
+        for index in 0..<rowCellCount {
+            let c = rowCells[index]
             if spanning > 0 { col = skipCovered(from: col) }
             for k in 0..<c.columns {
                 if col > 0 { bytes.append(0x09) }
@@ -671,7 +678,7 @@ private struct PageReader {
         if spanning > 0 { _ = skipCovered(from: col) }
         bytes.append(0x0A)
         numbers.append(rowLine)
-        rowCells.removeAll(keepingCapacity: true)
+        rowCellCount = 0
         rowText.removeAll()
     }
 
