@@ -296,10 +296,13 @@ public enum ReportReader {
     /// key word holds all of the word's bits here, and the test never turns away a heading;
     /// it saves folding the narrative's short lines, nearly all of which lack some bit.
     struct HeadingCharacters: @unchecked Sendable {
-        /// By offset in the Han block: the bits of the character (an index into `masks`; 0
-        /// for none).
+        /// By scalar, from U+4000 (E4 80 80) to U+9FFF (E9 BF BF): the bits of the character,
+        /// as an index into `masks` (0 for none). The range is that of every three-byte
+        /// character led by E4–E9, so a character is looked up from its bytes with no test
+        /// of its range; the Han block is inside it.
         private let slot: UnsafeMutableBufferPointer<UInt8>
-        private let masks: [UInt64]
+        private let masks: UnsafeMutableBufferPointer<UInt64>
+        private static let slotBase: UInt32 = 0x4000, slotCount = 0x6000
         /// Per section, the bits of each of its key-word sets' characters.
         let required: [[UInt64]]
 
@@ -324,17 +327,21 @@ public enum ReportReader {
                 }
             }
             var masks: [UInt64] = [0]
-            slot = .allocate(capacity: HanBitmap.count)
+            slot = .allocate(capacity: Self.slotCount)
             slot.initialize(repeating: 0)
             for (spelling, mask) in spellings {
-                let k = HanBitmap.offset(spelling)!      // heading words are Chinese characters
+                precondition(HanBitmap.offset(spelling) != nil, "heading words are Chinese characters")
+                let k = Int(spelling - Self.slotBase)
                 if let known = masks.firstIndex(of: mask) { slot[k] = UInt8(known) } else {
                     precondition(masks.count < 256)
                     slot[k] = UInt8(masks.count)
                     masks.append(mask)
                 }
             }
-            self.masks = masks
+            // Made once and never freed, like `slot`: read through a pointer, a mask costs no
+            // bounds check.
+            self.masks = .allocate(capacity: masks.count)
+            _ = self.masks.initialize(from: masks)
             required = sets.map { section in
                 section.map { words in words.joined().unicodeScalars.reduce(0) { $0 | 1 << UInt64(bits[$1.value]!) } }
             }
@@ -345,14 +352,18 @@ public enum ReportReader {
             var out: UInt64 = 0
             var i = line.startIndex
             let end = line.endIndex
-            while i + 2 < end {
-                let b = line[i]
-                // Han characters U+4E00–U+9FFF are E4 B8 80 … E9 BF BF.
-                if b >= 0xE4 && b <= 0xE9 {
-                    if let k = HanBitmap.offset(Bytes.scalar(b, line[i + 1], line[i + 2])) { out |= masks[Int(slot[k])] }
-                    i += 3
+            guard let base = line.base.baseAddress, let slot = slot.baseAddress, let masks = masks.baseAddress else { return 0 }
+            // Wrapping steps: `i` stays below `end`, an index into a buffer, so they cannot
+            // overflow; checked, they were a seventh of the loop's instructions.
+            while i &+ 2 < end {
+                let b = base[i]
+                // Han characters U+4E00–U+9FFF are E4 B8 80 … E9 BF BF; the table starts at E4 80 80.
+                if b &- 0xE4 <= 5 {
+                    let k = Int(b &- 0xE4) << 12 | Int(base[i &+ 1] & 0x3F) << 6 | Int(base[i &+ 2] & 0x3F)
+                    out |= masks[Int(slot[k])]
+                    i &+= 3
                 } else {
-                    i += 1
+                    i &+= 1
                 }
             }
             return out
