@@ -536,31 +536,39 @@ enum SentenceFingerprints {
             var hash: UInt64 = 0xcbf2_9ce4_8422_2325
             var length = 0
             let b = line.bytes
+            guard let base = b.base.baseAddress else { continue }
             var i = b.startIndex
+            let lineEnd = b.endIndex
             func end() {
                 if length >= 24 { out.append(hash) }
                 hash = 0xcbf2_9ce4_8422_2325
                 length = 0
             }
-            while i < b.endIndex {
-                let c = b[i]
+            // Positions and lengths are within the line's buffer: they step with wrapping
+            // arithmetic, without an overflow check at each character.
+            while i < lineEnd {
+                let c = base[i]
                 // A three-byte character (most of a narrative) is hashed whole, one step for
                 // its three bytes; 。！？； end a sentence.
-                if c >= 0xE0, let character = Bytes.threeByteScalar(b, at: i) {
-                    switch character {
-                    case 0x3002, 0xFF01, 0xFF1F, 0xFF1B:     // 。！？；
-                        end()
-                    default:
-                        hash = (hash ^ UInt64(character)) &* 0x100_0000_01b3
-                        length += 3
+                if c & 0xF0 == 0xE0, i &+ 2 < lineEnd {
+                    let c1 = base[i &+ 1], c2 = base[i &+ 2]
+                    if c1 & 0xC0 == 0x80, c2 & 0xC0 == 0x80 {
+                        let character = Bytes.scalar(c, c1, c2)
+                        switch character {
+                        case 0x3002, 0xFF01, 0xFF1F, 0xFF1B:     // 。！？；
+                            end()
+                        default:
+                            hash = (hash ^ UInt64(character)) &* 0x100_0000_01b3
+                            length &+= 3
+                        }
+                        i &+= 3
+                        continue
                     }
-                    i += 3
-                    continue
                 }
-                if (c >= 0x30 && c <= 0x39) || c == 0x20 || c == 0x09 { i += 1; continue }
+                if (c >= 0x30 && c <= 0x39) || c == 0x20 || c == 0x09 { i &+= 1; continue }
                 hash = (hash ^ UInt64(c)) &* 0x100_0000_01b3
-                length += 1
-                i += 1
+                length &+= 1
+                i &+= 1
             }
             end()
         }
