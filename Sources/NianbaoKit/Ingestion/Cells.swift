@@ -39,32 +39,47 @@ public struct RawCell {
 public enum TableLayout: String, Sendable, CaseIterable {
     case tabCells = "tab-cells", pipeCells = "pipe-cells", tabRows = "tab-rows"
     case markdown, spaceAligned = "space-aligned", html, lines, none
-
-    var ordinal: Int {
-        switch self {
-        case .tabCells: return 0
-        case .pipeCells: return 1
-        case .tabRows: return 2
-        case .markdown: return 3
-        case .spaceAligned: return 4
-        case .html: return 5
-        case .lines: return 6
-        case .none: return 7
-        }
-    }
 }
 
 /// Counts by layout (lines or tables read in each), and the layout counted most: on a tie, the
-/// first in `TableLayout`'s order. The counts are a vector, not a dictionary or an array: a
-/// tally is made for every table.
+/// first in `TableLayout`'s order. The counts are eight numbers, not a dictionary or an array:
+/// a tally is made for every table. Nor a vector: the splitter counts a line at a time, and a
+/// vector of counts held in registers across its loop was written to the stack and read back
+/// at every line; a count of its own is one addition, the layout being known where it is added.
 struct LayoutTally {
-    private var counts = SIMD8<Int>()
+    private var tabCells = 0, pipeCells = 0, tabRows = 0, markdown = 0
+    private var spaceAligned = 0, html = 0, lines = 0, none = 0
 
-    mutating func add(_ layout: TableLayout, _ n: Int = 1) { counts[layout.ordinal] += n }
+    @inline(__always)
+    mutating func add(_ layout: TableLayout, _ n: Int = 1) {
+        switch layout {
+        case .tabCells: tabCells += n
+        case .pipeCells: pipeCells += n
+        case .tabRows: tabRows += n
+        case .markdown: markdown += n
+        case .spaceAligned: spaceAligned += n
+        case .html: html += n
+        case .lines: lines += n
+        case .none: none += n
+        }
+    }
+
+    func count(_ layout: TableLayout) -> Int {
+        switch layout {
+        case .tabCells: return tabCells
+        case .pipeCells: return pipeCells
+        case .tabRows: return tabRows
+        case .markdown: return markdown
+        case .spaceAligned: return spaceAligned
+        case .html: return html
+        case .lines: return lines
+        case .none: return none
+        }
+    }
 
     var leading: TableLayout {
         var layout = TableLayout.none, most = 0
-        for l in TableLayout.allCases where counts[l.ordinal] > most { most = counts[l.ordinal]; layout = l }
+        for l in TableLayout.allCases where count(l) > most { most = count(l); layout = l }
         return layout
     }
 }
