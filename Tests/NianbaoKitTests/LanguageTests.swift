@@ -86,6 +86,19 @@ final class LanguageTests: XCTestCase {
         XCTAssertEqual(Int(counts[1]), (0..<c.count).filter { if case .int(let v) = c.value(f, $0) { return v > 50 }; return false }.count)
     }
 
+    /// The one quotient and the one negation past 64 bits (Int64.min / −1, −Int64.min) are
+    /// doubles, as overflowing sums and products are; in 64-bit arithmetic both trapped and
+    /// ended the shell.
+    func testArithmeticAtTheEdgeOfSixtyFourBitsIsNotACrash() {
+        let (result, out) = run("select (0 - 9223372036854775807 - 1) / (0 - 1), -(0 - 9223372036854775807 - 1), (0 - 14) / 7, 7 / (0 - 2) | top 1")
+        XCTAssertEqual(result, .ok)
+        let row = out.split(separator: "\n").dropFirst().first.map { $0.split(separator: ",").dropFirst().map(String.init) }
+        XCTAssertEqual(row?.count, 4, out)
+        XCTAssertEqual(row.map { Array($0.suffix(2)) }, ["-2", "-3.5"], out)
+        XCTAssertEqual(row.flatMap { Double($0[0]) }, 9_223_372_036_854_775_808.0, out)
+        XCTAssertEqual(row.flatMap { Double($0[1]) }, 9_223_372_036_854_775_808.0, out)
+    }
+
     func testNullSemantics() {
         let out = BufferOutput()
         let session = Session(output: out)

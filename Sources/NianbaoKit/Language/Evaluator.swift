@@ -182,7 +182,10 @@ public struct Evaluator {
             let f = compile(inner, bindings: &bindings)
             return { r in
                 switch f(r) {
-                case .int(let i): return .int(0 &- i)
+                case .int(let i):
+                    // −Int64.min is past the 64-bit range: a double, as sums and products are.
+                    let (v, o) = Int64(0).subtractingReportingOverflow(i)
+                    return o ? .double(-Double(i)) : .int(v)
                 case .double(let d): return .double(-d)
                 default: return .null
                 }
@@ -263,7 +266,10 @@ public struct Evaluator {
             case .multiply: let (v, o) = a.multipliedReportingOverflow(by: b); return o ? .double(Double(a) * Double(b)) : .int(v)
             case .divide:
                 if b == 0 { return .null }
-                return a % b == 0 ? .int(a / b) : .double(Double(a) / Double(b))
+                // Int64.min / −1 is the one quotient past the range (and `%` traps on it too).
+                let (q, o) = a.dividedReportingOverflow(by: b)
+                if o { return .double(Double(a) / Double(b)) }
+                return a.remainderReportingOverflow(dividingBy: b).partialValue == 0 ? .int(q) : .double(Double(a) / Double(b))
             default: return .null
             }
         }
