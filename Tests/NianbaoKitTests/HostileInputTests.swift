@@ -186,6 +186,33 @@ final class HostileInputTests: XCTestCase {
         XCTAssertTrue(r.warnings.contains { $0.code == "read.unit-in-cell" })
     }
 
+    /// Two counts near the 64-bit limit in rows of one group: each is stored, their group's
+    /// derived subtotal, which 64 bits cannot hold, is reported instead of stored, and `check`
+    /// prints the sums exactly. (64-bit addition trapped here and stopped the whole load.)
+    func testCountsWhoseSumPassesSixtyFourBitsAreReportedNotACrash() throws {
+        var text = String(decoding: try seed("xiangyang-2021.txt"), as: UTF8.self)
+        let huge = "9000000000000000000"
+        text = text.replacingOccurrences(of: "\t1.属于国家秘密\n\t0\n", with: "\t1.属于国家秘密\n\t\(huge)\n")
+        text = text.replacingOccurrences(of: "\t2.其他法律行政法规禁止公开\n\t0\n", with: "\t2.其他法律行政法规禁止公开\n\t\(huge)\n")
+        let r = try ReportReader.read(bytes: Array(text.utf8), file: "x.txt")
+        let f = Form.standard
+        XCTAssertEqual(r.cells[f.field(named: "s3.withheld_secret.person")!.index].number?.integer, 9_000_000_000_000_000_000)
+        XCTAssertEqual(r.cells[f.field(named: "s3.withheld_law.person")!.index].number?.integer, 9_000_000_000_000_000_000)
+        XCTAssertNil(r.cells[f.field(named: "s3.withheld.person")!.index].number)
+        XCTAssertEqual(r.warnings.filter { $0.code == "read.number-overflow" }.map(\.message),
+                       ["s3.withheld.person: the sum of its rows does not fit in 64 bits; not derived"])
+        // Another column of the same group still derives.
+        XCTAssertEqual(r.cells[f.field(named: "s3.withheld.total")!.index].number?.integer,
+                       try ReportReader.read(bytes: try seed("xiangyang-2021.txt"), file: "y.txt").cells[f.field(named: "s3.withheld.total")!.index].number?.integer)
+
+        let corpus = Corpus()
+        corpus.append(r)
+        let findings = Audit(corpus: corpus).run([0], rules: ["s3.outcomes", "s3.row-total"]).findings
+        let outcomes = findings.first { $0.rule == "s3.outcomes" && $0.column == "person" }
+        XCTAssertEqual(outcomes?.expected.map { $0.hasPrefix("180000000000000000") && $0.count == 20 }, true, outcomes?.message ?? "none")
+        XCTAssertTrue(findings.contains { $0.rule == "s3.row-total" && $0.column == "withheld_secret" }, "\(findings.map(\.message))")
+    }
+
     func testBracketsInLabelsDoNotHurt() throws {
         var text = String(decoding: try seed("lianshan-2021.txt"), as: UTF8.self)
         let nested = String(repeating: "(", count: 5000) + "规章" + String(repeating: ")", count: 3000)

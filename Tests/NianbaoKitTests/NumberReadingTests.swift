@@ -55,6 +55,28 @@ final class NumberReadingTests: XCTestCase {
         if case .number(let x)? = a, case .number(let y)? = b { return x.double.bitPattern == y.double.bitPattern }
         return true
     }
+
+    /// Sums past 64 bits, exact in decimal (2⁶⁴, 2⁶³ + 1, −3·2⁶³), and back within them.
+    func testWideSumsAreExactPastSixtyFourBits() {
+        var s = WideSum()
+        s.add(Int64.max)
+        s.add(Int64.max)
+        s.add(2)
+        XCTAssertNil(s.value)
+        XCTAssertEqual(s.description, "18446744073709551616")        // 2⁶⁴
+        s.subtract(Int64.max)
+        XCTAssertEqual(s.description, "9223372036854775809")         // 2⁶³ + 1
+        s.subtract(Int64.max)
+        XCTAssertEqual(s.value, 2)
+        var n = WideSum()
+        for _ in 0..<3 { n.add(Int64.min) }
+        XCTAssertEqual(n.description, "-27670116110564327424")        // −3·2⁶³
+        XCTAssertFalse(n.equals(Int64.min))
+        n.subtract(Int64.min)
+        n.subtract(Int64.min)
+        XCTAssertTrue(n.equals(Int64.min))
+        XCTAssertEqual(WideSum(-5).description, "-5")
+    }
 }
 
 /// The number reading as it was before the one-pass reader: arrays and a parsed string.

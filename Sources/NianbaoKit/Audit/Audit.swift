@@ -89,7 +89,8 @@ public struct Audit {
     // MARK: Sums with blanks
 
     struct Sum {
-        var value: Int64 = 0
+        /// In 128 bits: a report can print counts whose sum passes 64 bits.
+        var value = WideSum()
         var present = 0
         var skipped = 0
     }
@@ -105,7 +106,7 @@ public struct Audit {
         var s = Sum()
         for f in fields {
             let c = cell(f, r)
-            if let v = c.value { s.value += v; s.present += 1 }
+            if let v = c.value { s.value.add(v); s.present += 1 }
             else if c.kind != .absent { s.skipped += 1 }
         }
         return s
@@ -130,9 +131,9 @@ public struct Audit {
             if cell(totalField, r).kind != .absent || s.present > 0 || s.skipped > 0 { result.notCheckable += 1 }
             return
         }
-        if t != s.value {
+        if !s.value.equals(t) {
             result.findings.append(Finding(row: r, rule: rule, column: column, line: rowLine(r, lineFields),
-                                           expected: String(s.value), found: String(t),
+                                           expected: s.value.description, found: String(t),
                                            message: "\(total.1) \(t) ≠ \(sumLabel) \(s.value)" + skippedNote(s),
                                            kind: .violation))
         }
@@ -208,7 +209,7 @@ public struct Audit {
             if left.value != right.value {
                 result.findings.append(Finding(row: r, rule: "s3.balance", column: c.id,
                                                line: rowLine(r, [c.total, c.new]),
-                                               expected: String(left.value), found: String(right.value),
+                                               expected: left.value.description, found: right.value.description,
                                                message: "一+二 = \(left.value)\(skippedNote(left)) ≠ 三(总计)+四 = \(right.value)\(skippedNote(right))",
                                                kind: .violation))
             }
@@ -366,10 +367,12 @@ public struct Audit {
                           let repealed = cell(row.repealed, r).value else { continue }
                     let now = cell(row.inForce, r)
                     guard let inForce = now.value else { continue }
-                    let expected = prev + issued - repealed
-                    if expected != inForce {
+                    var expected = WideSum(prev)
+                    expected.add(issued)
+                    expected.subtract(repealed)
+                    if !expected.equals(inForce) {
                         result.findings.append(Finding(row: r, rule: "xyear.stock", column: row.id, line: now.line,
-                                                       expected: String(expected), found: String(inForce),
+                                                       expected: expected.description, found: String(inForce),
                                                        message: "现行有效 \(inForce) ≠ \(prev) (\(lastName)) + \(issued) − \(repealed) = \(expected)",
                                                        kind: .advisory))
                     }

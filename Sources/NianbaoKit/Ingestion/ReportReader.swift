@@ -87,7 +87,9 @@ public enum ReportReader {
         } else {
             format = sink.evidence.section2 ?? sink.evidence.section3
         }
-        deriveSubtotals(&sink.cells, format: format)
+        for field in deriveSubtotals(&sink.cells, format: format) {
+            sink.warn(.overflow, nil, "\(Form.standard.fields[field].id): the sum of its rows does not fit in 64 bits; not derived")
+        }
 
         let layout = layouts.leading
         let unplaced = sink.warnings.filter { $0.code == ReadFinding.unplaced.rawValue }.count
@@ -438,8 +440,11 @@ public enum ReportReader {
         }
     }
 
-    static func deriveSubtotals(_ cells: inout FieldCells, format: FormVersion?) {
+    /// Returns the derived fields whose sum does not fit in 64 bits (left absent): numbers a
+    /// hostile report prints near the limit; none in any real one.
+    static func deriveSubtotals(_ cells: inout FieldCells, format: FormVersion?) -> [Int] {
         let sums = derivedSums
+        var tooWide: [Int] = []
         // The slots are read and written in place: through the readings' accessors, each
         // read was checked against the bounds and each write checked the slots unshared.
         // A derived field is absent until here, so it has no unit or printed text to clear.
@@ -448,12 +453,27 @@ public enum ReportReader {
                 let target = sums.targets[k]
                 if slots[target].kind != .absent { continue }   // printed
                 var sum: Int64 = 0
+                var overflowed = false
                 var any = false
                 var anyPresent = false
                 for j in sums.bounds[k]..<sums.bounds[k + 1] {     // indexes: a slice retains
                     let source = slots[sums.sources[j]]
                     if source.kind != .absent { anyPresent = true }
-                    if source.integer != Corpus.nullInt { sum += source.integer; any = true }
+                    if source.integer != Corpus.nullInt {
+                        let (s, o) = sum.addingReportingOverflow(source.integer)
+                        sum = s
+                        overflowed = overflowed || o
+                        any = true
+                    }
+                }
+                if overflowed {
+                    // Added again in 128 bits: a sum can pass the limit and come back.
+                    var wide = WideSum()
+                    for j in sums.bounds[k]..<sums.bounds[k + 1] where slots[sums.sources[j]].integer != Corpus.nullInt {
+                        wide.add(slots[sums.sources[j]].integer)
+                    }
+                    guard let exact = wide.value else { tooWide.append(target); continue }
+                    sum = exact
                 }
                 if any {
                     slots[target] = FieldCells.Slot(integer: sum, line: 0)
@@ -462,6 +482,7 @@ public enum ReportReader {
                 }
             }
         }
+        return tooWide
     }
 
     // MARK: Narrative facts

@@ -616,13 +616,13 @@ struct Section3Reader: RowReader {
             guard vals.count == keywords.s3Width else { continue }
             for ci in 0..<keywords.s3Width {
                 guard case .number(let p) = vals[ci].value, let pi = p.integer else { continue }
-                var sum: Int64 = 0
+                var sum = WideSum()
                 var any = false
                 for r in keywords.s3GroupRows[group] {
                     let n = sink.cells.integer(keywords.s3Field(slot: r, column: ci))
-                    if n != Corpus.nullInt { sum += n; any = true }
+                    if n != Corpus.nullInt { sum.add(n); any = true }
                 }
-                if any && sum != pi {
+                if any && !sum.equals(pi) {
                     sink.warn(.textInCell, vals[ci].cell.line,
                               "section 三: printed subtotal s3.\(Form.standard.s3Groups[group].id).\(Form.standard.s3Columns[ci].id) = \(pi) but its rows sum to \(sum)")
                 }
@@ -687,7 +687,9 @@ enum RowAlignment {
             ints.append(i)
         }
         guard let total = ints.last else { return false }
-        return ints.dropLast().reduce(0, +) == total
+        var sum = WideSum()
+        for i in ints.dropLast() { sum.add(i) }
+        return sum.equals(total)
     }
 
     /// Calls `body` with each k-subset of 0..<n, in order, until it returns false.
