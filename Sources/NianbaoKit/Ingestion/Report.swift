@@ -58,7 +58,7 @@ public enum ReadFinding: String, CaseIterable, Sendable {
         case .unknownLabel: return "a row label matches no row of the standard form; its numbers were not read"
         case .strayNumber: return "a number inside a table that belongs to no row"
         case .textInCell: return "text where a number belongs"
-        case .overflow: return "a number too large to store (more than 64 bits)"
+        case .overflow: return "a number too large to store (more than 64 bits), printed or a group's sum of its rows"
         case .unitInCell: return "a unit written inside a number cell (251000元)"
         case .splitNumber: return "one number possibly split over two cells"
         case .duplicateRow: return "the same row printed twice; the first was kept"
