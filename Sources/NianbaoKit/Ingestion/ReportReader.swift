@@ -364,6 +364,13 @@ public enum ReportReader {
                     let k = Int(b &- 0xE4) << 12 | Int(base[i &+ 1] & 0x3F) << 6 | Int(base[i &+ 2] & 0x3F)
                     out |= masks[Int(slot[k])]
                     i &+= 3
+                } else if b < 0x80 {
+                    // ASCII: the spaces and digits of a table row that no tab or pipe marks
+                    // (space-aligned columns) are passed eight bytes at a time.
+                    i &+= 1
+                    while i &+ 8 <= end, UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self) & 0x8080_8080_8080_8080 == 0 {
+                        i &+= 8
+                    }
                 } else {
                     i &+= 1
                 }
