@@ -96,7 +96,7 @@ public enum Lines {
         lines.reserveCapacity(text.count / 8)
         var start = 0
         var number = 1
-        let hasLF = text.contains(0x0A)
+        let hasLF = memchr(base, 0x0A, text.count) != nil      // the first line, not a byte at a time
         let terminator: UInt8 = hasLF ? 0x0A : 0x0D
         var tabs: Int32 = 0, pipes: Int32 = 0
         ByteSearch(terminator, 0x09, 0x7C).forEach(in: base, from: 0, to: text.count) { i in
