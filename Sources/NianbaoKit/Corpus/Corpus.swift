@@ -70,30 +70,41 @@ final class ColumnBatch: @unchecked Sendable {
     /// the writes are most of the cost, as the batch is larger than the cores' caches.
     func store(_ reports: UnsafeBufferPointer<FieldCells>, at first: Int) {
         precondition(first + reports.count <= capacity && reports.allSatisfy { $0.count == fieldCount })
+        // Each column's run of rows through its own pointer, and the two kinds of field in
+        // loops of their own: one loop for both kept the columns' addresses on the stack and
+        // reloaded them at every report.
         for field in 0..<fieldCount {
-            var at = field * capacity + first
-            let amount = isAmount[field]
-            for cells in reports {
-                let slot = cells.slots[field]
-                kinds[at] = slot.kind
-                // One unsigned test finds a line outside 16 bits (a negative one too).
-                lines[at] = UInt16(truncatingIfNeeded: slot.line)
-                if UInt32(bitPattern: slot.line) >= UInt32(Corpus.longLine) { storeLongLine(slot.line, at, field) }
-                if amount {
-                    doubles[at] = slot.double; decimals[at] = slot.decimals
-                } else {
+            let start = field * capacity + first
+            let kindColumn = kinds + start, lineColumn = lines + start
+            if isAmount[field] {
+                let doubleColumn = doubles + start, decimalColumn = decimals + start
+                for k in 0..<reports.count {
+                    let slot = reports[k].slots[field]
+                    kindColumn[k] = slot.kind
+                    lineColumn[k] = UInt16(truncatingIfNeeded: slot.line)
+                    // One unsigned test finds a line outside 16 bits (a negative one too).
+                    if UInt32(bitPattern: slot.line) >= UInt32(Corpus.longLine) { storeLongLine(slot.line, start + k, field) }
+                    doubleColumn[k] = slot.double
+                    decimalColumn[k] = slot.decimals
+                }
+            } else {
+                let integerColumn = integers + start
+                for k in 0..<reports.count {
+                    let slot = reports[k].slots[field]
+                    kindColumn[k] = slot.kind
+                    lineColumn[k] = UInt16(truncatingIfNeeded: slot.line)
+                    if UInt32(bitPattern: slot.line) >= UInt32(Corpus.longLine) { storeLongLine(slot.line, start + k, field) }
                     // A count within 32 bits and above the markers is stored as it is.
                     let narrow = Int32(truncatingIfNeeded: slot.integer)
                     if Int64(narrow) == slot.integer && narrow > Corpus.longCount {
-                        integers[at] = narrow
+                        integerColumn[k] = narrow
                     } else if slot.integer == Corpus.nullInt {
-                        integers[at] = Corpus.nullCount
+                        integerColumn[k] = Corpus.nullCount
                     } else {
-                        integers[at] = Corpus.longCount
-                        storeWide(.count, slot.integer, at, field)
+                        integerColumn[k] = Corpus.longCount
+                        storeWide(.count, slot.integer, start + k, field)
                     }
                 }
-                at += 1
             }
         }
     }
