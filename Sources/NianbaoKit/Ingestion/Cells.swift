@@ -482,23 +482,32 @@ public enum CellSplitter {
                 if pieces > 1 || markdown { consumer.softBreak(line: line.number) }
                 continue
             }
-            // Space-aligned columns (pdftotext -layout): runs of two or more spaces separate
-            // cells; so does a single space between numbers, before the numbers that end a
-            // line, and before a label's enumerator (text copied out of a PDF).
-            splitOnSpaceRuns(trimmed, into: &pieces)
-            if pieces.count > 1 {
-                votes.add(.spaceAligned)
-                hasCells = true         // a piece of a trimmed line is never empty
-                for p in pieces { consumer.cell(RawCell(bytes: p, line: line.number)) }
-                consumer.softBreak(line: line.number)
-            } else {
-                if startsWithNumber(trimmed) { votes.add(.lines) } else { textLines += 1 }
-                hasCells = true
-                consumer.cell(RawCell(bytes: trimmed, line: line.number))
-            }
+            hasCells = true             // the line is not blank, and a piece of it never is
+            splitSpaced(trimmed, line: line.number, pieces: &pieces, votes: &votes, textLines: &textLines, into: &consumer)
         }
         let leading = votes.leading
         return (leading == .none && textLines > 0 ? .lines : leading, hasCells)
+    }
+
+    /// A line with neither tabs nor pipes: space-aligned columns (pdftotext -layout), where
+    /// runs of two or more spaces separate cells, and so does a single space between
+    /// numbers, before the numbers that end a line, and before a label's enumerator (text
+    /// copied out of a PDF); or one cell. Out of the splitter's loop: inlined there (two more
+    /// copies of the reader's cell code), the loop took 0.6% more of a load's instructions,
+    /// for the lines of every layout, than the call costs these lines.
+    @inline(never)
+    private static func splitSpaced<Consumer: CellConsumer>(_ trimmed: TextBytes, line: Int, pieces: inout [TextBytes],
+                                                            votes: inout LayoutTally, textLines: inout Int,
+                                                            into consumer: inout Consumer) {
+        splitOnSpaceRuns(trimmed, into: &pieces)
+        if pieces.count > 1 {
+            votes.add(.spaceAligned)
+            for p in pieces { consumer.cell(RawCell(bytes: p, line: line)) }
+            consumer.softBreak(line: line)
+        } else {
+            if startsWithNumber(trimmed) { votes.add(.lines) } else { textLines += 1 }
+            consumer.cell(RawCell(bytes: trimmed, line: line))
+        }
     }
 
     /// The pieces of a line between separators, without the first or last piece when asked.
