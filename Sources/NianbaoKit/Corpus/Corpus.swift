@@ -76,14 +76,18 @@ final class ColumnBatch: @unchecked Sendable {
         for field in 0..<fieldCount {
             let start = field * capacity + first
             let kindColumn = kinds + start, lineColumn = lines + start
+            /// What every field stores: the kind, and the line.
+            @inline(__always) func storeKindAndLine(_ slot: FieldCells.Slot, _ k: Int) {
+                kindColumn[k] = slot.kind
+                lineColumn[k] = UInt16(truncatingIfNeeded: slot.line)
+                // One unsigned test finds a line outside 16 bits (a negative one too).
+                if UInt32(bitPattern: slot.line) >= UInt32(Corpus.longLine) { storeLongLine(slot.line, start + k, field) }
+            }
             if isAmount[field] {
                 let doubleColumn = doubles + start, decimalColumn = decimals + start
                 for k in 0..<reports.count {
                     let slot = reports[k].slots[field]
-                    kindColumn[k] = slot.kind
-                    lineColumn[k] = UInt16(truncatingIfNeeded: slot.line)
-                    // One unsigned test finds a line outside 16 bits (a negative one too).
-                    if UInt32(bitPattern: slot.line) >= UInt32(Corpus.longLine) { storeLongLine(slot.line, start + k, field) }
+                    storeKindAndLine(slot, k)
                     doubleColumn[k] = slot.double
                     decimalColumn[k] = slot.decimals
                 }
@@ -91,9 +95,7 @@ final class ColumnBatch: @unchecked Sendable {
                 let integerColumn = integers + start
                 for k in 0..<reports.count {
                     let slot = reports[k].slots[field]
-                    kindColumn[k] = slot.kind
-                    lineColumn[k] = UInt16(truncatingIfNeeded: slot.line)
-                    if UInt32(bitPattern: slot.line) >= UInt32(Corpus.longLine) { storeLongLine(slot.line, start + k, field) }
+                    storeKindAndLine(slot, k)
                     // A count within 32 bits and above the markers is stored as it is.
                     let narrow = Int32(truncatingIfNeeded: slot.integer)
                     if Int64(narrow) == slot.integer && narrow > Corpus.longCount {
