@@ -582,20 +582,16 @@ enum SentenceFingerprints {
                 let c = base[i]
                 // A three-byte character (most of a narrative) is hashed whole, one step for
                 // its three bytes; 。！？； end a sentence.
-                if c & 0xF0 == 0xE0, i &+ 2 < lineEnd {
-                    let c1 = base[i &+ 1], c2 = base[i &+ 2]
-                    if c1 & 0xC0 == 0x80, c2 & 0xC0 == 0x80 {
-                        let character = Bytes.scalar(c, c1, c2)
-                        switch character {
-                        case 0x3002, 0xFF01, 0xFF1F, 0xFF1B:     // 。！？；
-                            end()
-                        default:
-                            hash = (hash ^ UInt64(character)) &* 0x100_0000_01b3
-                            length &+= 3
-                        }
-                        i &+= 3
-                        continue
+                if c >= 0xE0, let character = Bytes.threeByteScalar(base, at: i, end: lineEnd) {
+                    switch character {
+                    case 0x3002, 0xFF01, 0xFF1F, 0xFF1B:     // 。！？；
+                        end()
+                    default:
+                        hash = (hash ^ UInt64(character)) &* 0x100_0000_01b3
+                        length &+= 3
                     }
+                    i &+= 3
+                    continue
                 }
                 if (c >= 0x30 && c <= 0x39) || c == 0x20 || c == 0x09 { i &+= 1; continue }
                 hash = (hash ^ UInt64(c)) &* 0x100_0000_01b3
