@@ -461,31 +461,17 @@ public enum ReportReader {
             for k in sums.targets.indices {
                 let target = sums.targets[k]
                 if slots[target].kind != .absent { continue }   // printed
-                var sum: Int64 = 0
-                var overflowed = false
+                var sum = WideSum()
                 var any = false
                 var anyPresent = false
                 for j in sums.bounds[k]..<sums.bounds[k + 1] {     // indexes: a slice retains
                     let source = slots[sums.sources[j]]
                     if source.kind != .absent { anyPresent = true }
-                    if source.integer != Corpus.nullInt {
-                        let (s, o) = sum.addingReportingOverflow(source.integer)
-                        sum = s
-                        overflowed = overflowed || o
-                        any = true
-                    }
-                }
-                if overflowed {
-                    // Added again in 128 bits: a sum can pass the limit and come back.
-                    var wide = WideSum()
-                    for j in sums.bounds[k]..<sums.bounds[k + 1] where slots[sums.sources[j]].integer != Corpus.nullInt {
-                        wide.add(slots[sums.sources[j]].integer)
-                    }
-                    guard let exact = wide.value else { tooWide.append(target); continue }
-                    sum = exact
+                    if source.integer != Corpus.nullInt { sum.add(source.integer); any = true }
                 }
                 if any {
-                    slots[target] = FieldCells.Slot(integer: sum, line: 0)
+                    guard let exact = sum.value else { tooWide.append(target); continue }
+                    slots[target] = FieldCells.Slot(integer: exact, line: 0)
                 } else if anyPresent {
                     slots[target] = FieldCells.Slot(kind: .blank)
                 }
