@@ -87,7 +87,7 @@ public enum ReportReader {
         } else {
             format = sink.evidence.section2 ?? sink.evidence.section3
         }
-        for field in deriveSubtotals(&sink.cells, format: format) {
+        for field in deriveSubtotals(&sink.cells) {
             sink.warn(.overflow, nil, "\(Form.standard.fields[field].id): the sum of its rows does not fit in 64 bits; not derived")
         }
 
@@ -451,7 +451,7 @@ public enum ReportReader {
     /// hostile report prints near the limit; none in any real one. Kept a call of its own
     /// (once a report), so that `Scripts/profile` can count it as a stage.
     @inline(never)
-    static func deriveSubtotals(_ cells: inout FieldCells, format: FormVersion?) -> [Int] {
+    static func deriveSubtotals(_ cells: inout FieldCells) -> [Int] {
         let sums = derivedSums
         var tooWide: [Int] = []
         // The slots are read and written in place: through the readings' accessors, each
