@@ -52,7 +52,8 @@ struct WideSum: Equatable, CustomStringConvertible {
         // division splits the magnitude into a 64-bit quotient and nineteen digits.
         let tenToThe19: UInt64 = 10_000_000_000_000_000_000
         let (q, r) = tenToThe19.dividingFullWidth((high: hi, low: lo))
-        let digits = q == 0 ? String(r) : String(q) + String(repeating: "0", count: 19 - String(r).count) + String(r)
+        let low = String(r)
+        let digits = q == 0 ? low : String(q) + String(repeating: "0", count: 19 - low.count) + low
         return (negative ? "-" : "") + digits
     }
 }
