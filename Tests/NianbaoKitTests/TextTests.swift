@@ -287,11 +287,11 @@ final class TextTests: XCTestCase {
         XCTAssertGreaterThan(found, 1_500)
     }
 
-    /// The decoder's one pass (sixteen bytes at a time while they are plain, else a sequence
+    /// The decoder's one pass (a 32-byte block at a time while they are plain, else a sequence
     /// at a time) answers as a byte-by-byte reading does, on text with bytes changed at
     /// random: leads E0 and ED with second bytes on both sides of their limits, cut
     /// sequences, stray continuation bytes, surrogates, overlong forms, and control bytes
-    /// among ASCII, wherever they fall against the sixteen-byte blocks.
+    /// among ASCII, wherever they fall against the blocks.
     func testTextScanAgreesWithAPlainReading() {
         var rng = SeededRandom(seed: 2026)
         // Chinese with short ASCII runs; markup (long ASCII runs); two-, three- and four-byte

@@ -103,11 +103,32 @@ public enum Decoder {
     }
 
     /// What one pass over a file's bytes tells: whether it is all white space, has NUL bytes,
-    /// how many control bytes it has, and whether it is valid UTF-8. Sixteen bytes at a time
-    /// while they are plain (`isPlainBlock`): ASCII without control bytes, and whole
+    /// how many control bytes it has, and whether it is valid UTF-8. A block (`Block`) at a
+    /// time while the bytes are plain (`isPlainBlock`): ASCII without control bytes, and whole
     /// sequences of the common leads. Anything else, and the first bytes and the last, a
     /// sequence at a time.
     struct TextScan {
+        /// Thirty-two bytes: one AVX2 register where the build has them (see Package.swift),
+        /// two SSE ones where not. Sixteen at a time, the blocks of Chinese text were a
+        /// seventeenth of a load's instructions.
+        typealias Block = SIMD32<UInt8>
+        /// A block as four words, for `&`, `|`, `^` and `~`: the standard library has those
+        /// only generically for thirty-two bytes, a loop over the lanes, but as vector
+        /// instructions for four words (and `.==` and `&-` for the bytes).
+        typealias Words = SIMD4<UInt64>
+
+        @inline(__always) static func words(_ v: Block) -> Words { unsafeBitCast(v, to: Words.self) }
+
+        /// The lanes of `v` that equal `byte` (0xFF), the others 0.
+        @inline(__always) static func equal(_ v: Block, _ byte: UInt8) -> Words {
+            words(unsafeBitCast(v .== Block(repeating: byte), to: Block.self))
+        }
+
+        /// Each byte of `v` and `bits`.
+        @inline(__always) static func masked(_ v: Block, _ bits: UInt8) -> Block {
+            unsafeBitCast(words(v) & Words(repeating: UInt64(bits) &* 0x0101_0101_0101_0101), to: Block.self)
+        }
+
         var onlySpace = true
         var hasNUL = false
         var controls = 0
@@ -121,22 +142,26 @@ public enum Decoder {
             // Bytes before `sequential` are read a sequence at a time: a block the vector test
             // turned away. `vectorEnd` is where the last plain block ended.
             var sequential = 0, vectorEnd = -1
+            let width = Block.scalarCount
             while i < n {
                 if i >= sequential && i >= 3 && !onlySpace {
                     // Printable ASCII (a page's markup, its styles) is passed a block at a time
                     // in a loop of its own, once no character before it is left open.
-                    if i + 16 <= n && TextScan.isPrintableASCII(raw, at: i) && TextScan.openLead(base, before: i) == 0 {
-                        i += 16
-                        while i + 16 <= n && TextScan.isPrintableASCII(raw, at: i) { i += 16 }
+                    if i + width <= n && TextScan.isPrintableASCII(raw, at: i) && TextScan.openLead(base, before: i) == 0 {
+                        i += width
+                        while i + width <= n && TextScan.isPrintableASCII(raw, at: i) { i += width }
                         vectorEnd = i
                         continue
                     }
-                    if i + 16 <= n && TextScan.isPlainBlock(raw, at: i) {
-                        i += 16
+                    // So is Chinese text: each block in the loop is tested once, not first as
+                    // ASCII.
+                    if i + width <= n && TextScan.isPlainBlock(raw, at: i) {
+                        i += width
+                        while i + width <= n && TextScan.isPlainBlock(raw, at: i) { i += width }
                         vectorEnd = i
                         continue
                     }
-                    sequential = i + 16
+                    sequential = i + width
                     // A character whose lead ended the plain block runs into this one: it is
                     // read again from its lead (its bytes before `i` are only its continuations).
                     if vectorEnd == i { i -= TextScan.openLead(base, before: i) }
@@ -207,17 +232,19 @@ public enum Decoder {
             return 0
         }
 
-        /// Whether the sixteen bytes at `i` are all 0x20…0x7F: a byte's high bit is set in
+        /// Whether the block at `i` is all 0x20…0x7F: a byte's high bit is set in
         /// `v | (v - 0x20)` when it is either below 0x20 or not ASCII.
         @inline(__always)
         static func isPrintableASCII(_ raw: UnsafeRawPointer, at i: Int) -> Bool {
-            typealias Bytes16 = SIMD16<UInt8>
-            let v = raw.loadUnaligned(fromByteOffset: i, as: Bytes16.self)
-            let flagged = unsafeBitCast((v | (v &- Bytes16(repeating: 0x20))) & Bytes16(repeating: 0x80), to: SIMD2<UInt64>.self)
-            return flagged[0] | flagged[1] == 0
+            let v = raw.loadUnaligned(fromByteOffset: i, as: Block.self)
+            return isZero((words(v) | words(v &- Block(repeating: 0x20))) & Words(repeating: 0x8080_8080_8080_8080))
         }
 
-        /// Whether the sixteen bytes at `i` are plain, and valid UTF-8 given the three before
+        /// Whether every bit of `w` is 0.
+        @inline(__always)
+        static func isZero(_ w: Words) -> Bool { w[0] | w[1] | w[2] | w[3] == 0 }
+
+        /// Whether the block at `i` is plain, and valid UTF-8 given the three bytes before
         /// them: every continuation byte (10xxxxxx) is where a lead before it wants one, and
         /// there is none where one is wanted; no control byte but tab, LF and CR; no lead
         /// whose second byte has a narrower range or that is never valid (C0, C1, E0, ED, F0
@@ -225,25 +252,20 @@ public enum Decoder {
         /// next block, or the reading after it, checks its last bytes.
         @inline(__always)
         static func isPlainBlock(_ raw: UnsafeRawPointer, at i: Int) -> Bool {
-            typealias Bytes16 = SIMD16<UInt8>
             // Every test is an equality of masked bytes (see `Lanes`): a byte is at least C0,
             // E0 or F0 when its top two, three or four bits are set, and below 20 when its top
             // three are clear.
-            @inline(__always) func top(_ x: Bytes16, _ bits: UInt8) -> Bytes16 {
-                Lanes.equal(x & Bytes16(repeating: bits), bits)
-            }
-            let v = raw.loadUnaligned(fromByteOffset: i, as: Bytes16.self)
-            let back1 = raw.loadUnaligned(fromByteOffset: i - 1, as: Bytes16.self)
-            let back2 = raw.loadUnaligned(fromByteOffset: i - 2, as: Bytes16.self)
-            let back3 = raw.loadUnaligned(fromByteOffset: i - 3, as: Bytes16.self)
-            let continuation = Lanes.equal(v & Bytes16(repeating: 0xC0), 0x80)
+            @inline(__always) func top(_ x: Block, _ bits: UInt8) -> Words { equal(masked(x, bits), bits) }
+            let v = raw.loadUnaligned(fromByteOffset: i, as: Block.self)
+            let back1 = raw.loadUnaligned(fromByteOffset: i - 1, as: Block.self)
+            let back2 = raw.loadUnaligned(fromByteOffset: i - 2, as: Block.self)
+            let back3 = raw.loadUnaligned(fromByteOffset: i - 3, as: Block.self)
+            let continuation = equal(masked(v, 0xC0), 0x80)
             let wanted = top(back1, 0xC0) | top(back2, 0xE0) | top(back3, 0xF0)
-            let spacing = Lanes.equal(v, 0x09) | Lanes.equal(v, 0x0A) | Lanes.equal(v, 0x0D)
-            let control = Lanes.equal(v & Bytes16(repeating: 0xE0), 0) & ~spacing
-            let rareLead = top(v, 0xF0) | Lanes.equal(v & Bytes16(repeating: 0xFE), 0xC0)
-                | Lanes.equal(v, 0xE0) | Lanes.equal(v, 0xED)
-            let bad = unsafeBitCast((continuation ^ wanted) | control | rareLead, to: SIMD2<UInt64>.self)
-            return bad[0] | bad[1] == 0
+            let spacing = equal(v, 0x09) | equal(v, 0x0A) | equal(v, 0x0D)
+            let control = equal(masked(v, 0xE0), 0) & ~spacing
+            let rareLead = top(v, 0xF0) | equal(masked(v, 0xFE), 0xC0) | equal(v, 0xE0) | equal(v, 0xED)
+            return isZero((continuation ^ wanted) | control | rareLead)
         }
 
         /// The high bit of each byte of `w` that equals `b`, and no other bit.
