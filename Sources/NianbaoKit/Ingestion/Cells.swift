@@ -276,8 +276,9 @@ enum Bytes {
             let w = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
             // In each byte: the high bit set, and the bit below it (shifted up to it) clear.
             // The marks, moved to the bytes' low bits, are summed into the top byte by one
-            // multiplication: Swift's target has no population-count instruction, and
-            // `nonzeroBitCount` is a dozen instructions of arithmetic.
+            // multiplication: Swift's default x86-64 target (a portable build, see
+            // Package.swift) has no population-count instruction, and there `nonzeroBitCount`
+            // is a dozen instructions of arithmetic.
             let marks = (w & ~(w << 1) & 0x8080_8080_8080_8080) >> 7
             continuations += Int(truncatingIfNeeded: (marks &* 0x0101_0101_0101_0101) >> 56)
             i += 8
