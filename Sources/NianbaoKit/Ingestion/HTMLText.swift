@@ -430,31 +430,39 @@ private struct PageReader {
     /// attributes, spaces) is not one of these and goes to `tag`, which reads it the same.
     @inline(__always)
     mutating func commonTag() -> Bool {
-        guard i + 8 <= page.count else { return false }
-        let w = UnsafeRawPointer(page.baseAddress! + i).loadUnaligned(as: UInt64.self).littleEndian
-        // Each ends within the eight bytes: a tag with attributes (Word prints nothing else)
-        // has no '>' there, and is turned away at once.
-        let ends = Decoder.TextScan.bytes(w, equalTo: 0x3E)
-        guard ends != 0 else { return false }
-        // The bytes up to the first '>', found in a table by a hash of them: a search of the
-        // list, its exit at a different tag each time, was mispredicted at most tags.
-        let length = ends.trailingZeroBitCount >> 3 + 1
-        let tag = w & (UInt64.max &>> (64 - 8 * UInt64(length)))
-        var slot = CommonTag.slot(of: tag)
-        while true {
-            let t = commonTags[slot]
-            guard t.length > 0 else { return false }
-            if t.bytes == tag {
-                i += length
-                // Inside a table, paragraphs, spans, bold and line breaks do nothing: most of
-                // a page's tags are these, around each cell's text.
-                if tableDepth > 0 && t.inertInTables { return true }
-                // No attributes: an empty run where they would be, before the '>'.
-                if t.closing { endTag(t.name, line: line) } else { startTag(t.name, page[(i - 1)..<(i - 1)], line: line) }
-                return true
+        var taken = false
+        // Tags come in runs (`</p></td><td><p>`): each after the first is taken in this loop,
+        // not by another turn of the page's loop and its tests of the byte.
+        outer: while i &+ 8 <= page.count {
+            let w = UnsafeRawPointer(page.baseAddress! + i).loadUnaligned(as: UInt64.self).littleEndian
+            // Each ends within the eight bytes: a tag with attributes (Word prints nothing
+            // else) has no '>' there, and is turned away at once.
+            let ends = Decoder.TextScan.bytes(w, equalTo: 0x3E)
+            guard ends != 0 else { return taken }
+            // The bytes up to the first '>', found in a table by a hash of them: a search of
+            // the list, its exit at a different tag each time, was mispredicted at most tags.
+            let length = ends.trailingZeroBitCount >> 3 + 1
+            let tag = w & (UInt64.max &>> (64 - 8 * UInt64(length)))
+            var slot = CommonTag.slot(of: tag)
+            while true {
+                let t = commonTags[slot]
+                guard t.length > 0 else { return taken }
+                if t.bytes == tag {
+                    i &+= length
+                    taken = true
+                    // Inside a table, paragraphs, spans, bold and line breaks do nothing: most
+                    // of a page's tags are these, around each cell's text. Otherwise, no
+                    // attributes: an empty run where they would be, before the '>'.
+                    if tableDepth == 0 || !t.inertInTables {
+                        if t.closing { endTag(t.name, line: line) } else { startTag(t.name, page[(i - 1)..<(i - 1)], line: line) }
+                    }
+                    guard i < page.count, page[i] == 0x3C else { return true }
+                    continue outer
+                }
+                slot = (slot + 1) & (CommonTag.slots - 1)
             }
-            slot = (slot + 1) & (CommonTag.slots - 1)
         }
+        return taken
     }
 
     /// A tag of `commonTag`: its bytes as a little-endian word, its length (0 for an empty

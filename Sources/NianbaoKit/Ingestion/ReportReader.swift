@@ -256,6 +256,9 @@ public enum ReportReader {
             if sections.numbers[k] == 4 && hits.contains(sections.jie) { continue }
             out.append(Heading(section: sections.numbers[k], index: i))
             current = sections.numbers[k]
+            // No section follows the last: the lines after its heading (its text, the
+            // signature) need no look.
+            if current == sections.lastNumber { break }
         }
         return out
     }
@@ -268,6 +271,7 @@ public enum ReportReader {
         let keywordIDs: [[[Int]]]
         let titleLengths: [Int]
         let longestTitle: Int
+        let lastNumber: Int
         let jie = KeywordIndex.shared.id("结转")
         /// The characters of all heading key words; per section, those of each key-word set.
         let characters: HeadingCharacters
@@ -278,6 +282,7 @@ public enum ReportReader {
             keywordIDs = form.sections.map { $0.headingKeywords.map(KeywordIndex.shared.ids) }
             titleLengths = form.sections.map { $0.title.unicodeScalars.count }
             longestTitle = titleLengths.max() ?? 0
+            lastNumber = numbers.max() ?? 0
             characters = HeadingCharacters(sets: form.sections.map(\.headingKeywords))
         }
 
