@@ -101,7 +101,7 @@ final class TextTests: XCTestCase {
         五、存在的主要問題及改進情況
         六、其他需要報告的事項
         """
-        let headings = Array(text.utf8).withUnsafeBufferPointer { ReportReader.findSections(Lines.split($0)) }
+        let headings = Array(text.utf8).withUnsafeBufferPointer { ReportReader.findSections(Lines.split($0).lines) }
         XCTAssertEqual(headings.map(\.section), [1, 2, 3, 4, 5, 6])
         XCTAssertEqual(headings.map(\.index), [1, 3, 4, 5, 6, 7])
         // Each heading holds every character its key words need; so does the narrative line of
@@ -355,7 +355,7 @@ final class TextTests: XCTestCase {
                 }
             }
             let lines = bytes.withUnsafeBufferPointer { p in
-                Lines.split(p).map { (Array($0.bytes), $0.number, $0.tabs, $0.pipes) }
+                Lines.split(p).lines.map { (Array($0.bytes), $0.number, $0.tabs, $0.pipes) }
             }
             XCTAssertEqual(lines.count, expected.count, "\(bytes)")
             for (k, (got, want)) in zip(lines, expected).enumerated() {

@@ -24,8 +24,28 @@ public struct SourceLine {
     /// every later step read these instead of searching the line again.
     public var tabs: Int32 = 0
     public var pipes: Int32 = 0
+    /// Where the positions of the line's tabs and pipes begin in its text's `separators`
+    /// (`tabs + pipes` of them, in order): a row's cells are then cut where they are known to
+    /// be, without another search of its bytes.
+    public var firstSeparator = 0
 
     public var text: String { String(decoding: bytes, as: UTF8.self) }
+}
+
+/// A text split into lines, and the position in the text of every tab and pipe, found in the
+/// same pass. It owns the positions' buffer, freed with it: not copied into an array, they
+/// were a fifth of the cost of splitting a text with a cell on every line.
+public struct SplitText: ~Copyable {
+    public let lines: [SourceLine]
+    /// Line k's separators are `separators[lines[k].firstSeparator...]`, `tabs + pipes` of them.
+    let separators: UnsafeBufferPointer<Int>
+
+    init(lines: [SourceLine], separators: UnsafeBufferPointer<Int>) {
+        self.lines = lines
+        self.separators = separators
+    }
+
+    deinit { separators.deallocate() }
 }
 
 /// One table cell as printed.
@@ -86,43 +106,53 @@ struct LayoutTally {
 
 public enum Lines {
     /// Splits UTF-8 text into lines (LF, CRLF or lone CR), numbered from 1 or by `numbers`
-    /// (the lines' numbers in the original file, for text taken out of HTML).
-    public static func split(_ text: UnsafeBufferPointer<UInt8>, numbers: [Int]? = nil) -> [SourceLine] {
+    /// (the lines' numbers in the original file, for text taken out of HTML), and notes where
+    /// each tab and pipe is.
+    public static func split(_ text: UnsafeBufferPointer<UInt8>, numbers: [Int]? = nil) -> SplitText {
         func sourceLine(_ k: Int) -> Int { numbers.map { $0[min(k - 1, $0.count - 1)] } ?? k }
         var lines: [SourceLine] = []
-        guard let base = text.baseAddress else { return lines }
+        // Room for a separator at every byte: only the pages written to are touched. (Appended
+        // to an array, each position cost a check of its capacity and that it is not shared,
+        // some twenty instructions a line in a layout of a cell per line.)
+        let positions = UnsafeMutablePointer<Int>.allocate(capacity: max(text.count, 1))
+        guard let base = text.baseAddress else { return SplitText(lines: lines, separators: UnsafeBufferPointer(start: positions, count: 0)) }
         // Room for lines of eight bytes: a table with a cell per line has lines of 10–12 bytes,
         // and growing the array copies every line found so far.
         lines.reserveCapacity(text.count / 8)
+        var count = 0
         var start = 0
         var number = 1
         let hasLF = memchr(base, 0x0A, text.count) != nil      // the first line, not a byte at a time
         let terminator: UInt8 = hasLF ? 0x0A : 0x0D
         var tabs: Int32 = 0, pipes: Int32 = 0
+        var firstSeparator = 0
         ByteSearch(terminator, 0x09, 0x7C).forEach(in: base, from: 0, to: text.count) { i in
             switch base[i] {
-            case 0x09: tabs += 1
-            case 0x7C: pipes += 1
+            case 0x09: tabs += 1; positions[count] = i; count &+= 1
+            case 0x7C: pipes += 1; positions[count] = i; count &+= 1
             default:
                 var end = i
                 if hasLF, end > start, text[end - 1] == 0x0D { end -= 1 }
-                lines.append(SourceLine(bytes: text[start..<end], number: sourceLine(number), tabs: tabs, pipes: pipes))
+                lines.append(SourceLine(bytes: text[start..<end], number: sourceLine(number), tabs: tabs, pipes: pipes,
+                                        firstSeparator: firstSeparator))
                 number += 1
                 start = i + 1
                 tabs = 0; pipes = 0
+                firstSeparator = count
             }
         }
         if start < text.count {
-            lines.append(SourceLine(bytes: text[start..<text.count], number: sourceLine(number), tabs: tabs, pipes: pipes))
+            lines.append(SourceLine(bytes: text[start..<text.count], number: sourceLine(number), tabs: tabs, pipes: pipes,
+                                    firstSeparator: firstSeparator))
         }
-        return lines
+        return SplitText(lines: lines, separators: UnsafeBufferPointer(start: positions, count: count))
     }
 
     /// The numbered lines of a report's text as strings (HTML as the reader sees it), for
     /// showing a report's own lines.
     public static func numbered(_ utf8: [UInt8]) -> [(number: Int, text: String)] {
         func texts(_ bytes: [UInt8], _ numbers: [Int]?) -> [(number: Int, text: String)] {
-            bytes.withUnsafeBufferPointer { split($0, numbers: numbers).map { ($0.number, $0.text) } }
+            bytes.withUnsafeBufferPointer { split($0, numbers: numbers).lines.map { ($0.number, $0.text) } }
         }
         if HTMLText.looksLikeHTML(utf8), let html = HTMLText.text(utf8) { return texts(html.bytes, html.numbers) }
         return texts(utf8, nil)
@@ -408,8 +438,14 @@ public enum CellSplitter {
     /// Gives the cells of the table lines `lines` to `consumer` as they are found, with no list
     /// of them between (a reader takes each cell as it comes); returns the layout they were
     /// found in, and whether any cell holds text.
-    static func split<Consumer: CellConsumer>(_ lines: ArraySlice<SourceLine>,
+    /// `separators`: the positions of the tabs and pipes of the text the lines are of
+    /// (`SplitText`).
+    static func split<Consumer: CellConsumer>(_ lines: ArraySlice<SourceLine>, separators: UnsafeBufferPointer<Int>,
                                               into consumer: inout Consumer) -> (layout: TableLayout, hasCells: Bool) {
+        /// The positions of a line's tabs and pipes.
+        @inline(__always) func positions(_ line: SourceLine) -> UnsafeBufferPointer<Int> {
+            UnsafeBufferPointer(rebasing: separators[line.firstSeparator..<(line.firstSeparator + Int(line.tabs) + Int(line.pipes))])
+        }
         var votes = LayoutTally()       // a line for each layout it looks like
         // Lines of one text cell (a header's words, a label): every layout prints some, and
         // text one space apart prints all its headers so. They vote only where nothing else
@@ -439,7 +475,7 @@ public enum CellSplitter {
                     consumer.cell(RawCell(bytes: cell, line: line.number))
                 } else {
                     votes.add(.tabRows)
-                    var cells = Pieces(bytes, on: 0x09, dropFirst: skipFirst, dropLast: false)
+                    var cells = Pieces(bytes, on: 0x09, at: positions(line), dropFirst: skipFirst, dropLast: false)
                     while let piece = cells.next() {
                         let cell = Bytes.trim(piece)
                         if !cell.isEmpty { hasCells = true }
@@ -476,13 +512,15 @@ public enum CellSplitter {
                     consumer.cell(RawCell(bytes: cell, line: line.number))
                     continue
                 }
-                let firstPipe = trimmed.firstIndex(of: 0x7C)!
-                let lastPipe = trimmed.lastIndex(of: 0x7C)!
+                // The line has no tabs: its separators are its pipes, and no pipe is a space
+                // that trimming took.
+                let pipes = positions(line)
+                let firstPipe = pipes.first!, lastPipe = pipes.last!
                 let dropFirst = markdown && Bytes.isBlank(trimmed[trimmed.startIndex..<firstPipe])
                 let dropLast = trimmed.last == 0x7C && Bytes.isBlank(trimmed[(lastPipe + 1)...])
                 let pieces = Int(line.pipes) + 1 - (dropFirst ? 1 : 0) - (dropLast ? 1 : 0)
                 votes.add(markdown ? .markdown : .pipeCells)
-                var cells = Pieces(trimmed, on: 0x7C, dropFirst: dropFirst, dropLast: dropLast)
+                var cells = Pieces(trimmed, on: 0x7C, at: pipes, dropFirst: dropFirst, dropLast: dropLast)
                 while let piece = cells.next() {
                     let cell = Bytes.trim(piece)
                     if !cell.isEmpty { hasCells = true }
@@ -522,21 +560,25 @@ public enum CellSplitter {
     /// The pieces of a line between separators, without the first or last piece when asked.
     /// An iterator rather than a function taking a closure: the splitter hands each piece on
     /// to its consumer, and a closure that reaches the consumer costs an access check a cell.
+    /// The separators are found among `positions`, those of the line's tabs and pipes
+    /// (`SplitText`), not by a look at each byte: a row's label is most of its bytes.
     struct Pieces {
         private let s: TextBytes, separator: UInt8, dropFirst: Bool, dropLast: Bool
-        private var start: Int, i: Int
+        private let positions: UnsafeBufferPointer<Int>
+        private var start: Int, k = 0
         private var first = true, done = false
 
-        init(_ s: TextBytes, on separator: UInt8, dropFirst: Bool, dropLast: Bool) {
-            (self.s, self.separator, self.dropFirst, self.dropLast) = (s, separator, dropFirst, dropLast)
-            (start, i) = (s.startIndex, s.startIndex)
+        init(_ s: TextBytes, on separator: UInt8, at positions: UnsafeBufferPointer<Int>, dropFirst: Bool, dropLast: Bool) {
+            (self.s, self.separator, self.positions, self.dropFirst, self.dropLast) = (s, separator, positions, dropFirst, dropLast)
+            start = s.startIndex
         }
 
         @inline(__always)
         mutating func next() -> TextBytes? {
-            while i < s.endIndex {
-                defer { i += 1 }
-                if s[i] == separator {
+            while k < positions.count {
+                let i = positions[k]
+                k &+= 1
+                if s.base[i] == separator {
                     let piece = s[start..<i]
                     let skip = first && dropFirst
                     first = false

@@ -13,16 +13,17 @@ public enum ReportReader {
         // The report is returned as made, not changed after: changing it copied it.
         if HTMLText.looksLikeHTML(utf8), let html = HTMLText.text(utf8) {
             return html.bytes.withUnsafeBufferPointer {
-                read(lines: Lines.split($0, numbers: html.numbers), file: file, decoded: decoded, page: true)
+                read(Lines.split($0, numbers: html.numbers), file: file, decoded: decoded, page: true)
             }
         }
-        return utf8.withUnsafeBufferPointer { read(lines: Lines.split($0), file: file, decoded: decoded) }
+        return utf8.withUnsafeBufferPointer { read(Lines.split($0), file: file, decoded: decoded) }
     }
 
     /// `decoded`: the file's decoding, read here for its encoding and for a last character cut
-    /// short (its text is already in `lines`). `page`: the lines were taken out of an HTML
+    /// short (its text is already in `text`). `page`: the lines were taken out of an HTML
     /// page, and the report's layout is `html`.
-    static func read(lines: [SourceLine], file: String, decoded: DecodedText, page: Bool = false) -> Report {
+    static func read(_ text: borrowing SplitText, file: String, decoded: DecodedText, page: Bool = false) -> Report {
+        let lines = text.lines, separators = text.separators
         let encoding = decoded.encoding
         var sink = ReadingSink()
         if encoding != .utf8 && encoding != .utf8BOM {
@@ -56,9 +57,9 @@ public enum ReportReader {
             case 2, 3, 4:
                 let table: (layout: TableLayout, hasCells: Bool)
                 switch h.section {
-                case 2: table = Section2Reader.read(body, into: &sink)
-                case 3: table = Section3Reader.read(body, into: &sink)
-                default: table = Section4Reader.read(body, into: &sink)
+                case 2: table = Section2Reader.read(body, separators: separators, into: &sink)
+                case 3: table = Section3Reader.read(body, separators: separators, into: &sink)
+                default: table = Section4Reader.read(body, separators: separators, into: &sink)
                 }
                 if !table.hasCells {
                     sink.warn(.missingTable, lines[h.index].number, "section \(numeral(h.section)): heading present but no table")
