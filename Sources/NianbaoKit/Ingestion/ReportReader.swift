@@ -573,8 +573,10 @@ enum SentenceFingerprints {
             while i < lineEnd {
                 let c = base[i]
                 // A three-byte character (most of a narrative) is hashed whole, one step for
-                // its three bytes; 。！？； end a sentence.
-                if c >= 0xE0, let character = Bytes.threeByteScalar(base, at: i, end: lineEnd) {
+                // its three bytes; 。！？； end a sentence. Its two continuation bytes are not
+                // tested: the text is valid UTF-8 (the decoder's), cut into lines only at ASCII.
+                if c & 0xF0 == 0xE0, i &+ 2 < lineEnd {
+                    let character = Bytes.scalar(c, base[i &+ 1], base[i &+ 2])
                     switch character {
                     case 0x3002, 0xFF01, 0xFF1F, 0xFF1B:     // 。！？；
                         end()
