@@ -43,6 +43,13 @@ struct Bits256: Sendable {
         (words.0 & other.words.0) | (words.1 & other.words.1) | (words.2 & other.words.2) | (words.3 & other.words.3) != 0
     }
 
+    @inline(__always)
+    func intersection(_ other: Bits256) -> Bits256 {
+        var out = Bits256()
+        out.words = (words.0 & other.words.0, words.1 & other.words.1, words.2 & other.words.2, words.3 & other.words.3)
+        return out
+    }
+
     /// Calls `body` with each member, in increasing order.
     @inline(__always)
     func forEach(_ body: (Int) -> Void) {
@@ -74,6 +81,8 @@ public struct KeywordHits: Sendable {
     public func containsAny(_ ids: [Int]) -> Bool { ids.contains { contains($0) } }
     public var isEmpty: Bool { ids.isEmpty }
     func intersects(_ other: KeywordHits) -> Bool { ids.intersects(other.ids) }
+    @inline(__always)
+    func intersection(_ other: KeywordHits) -> KeywordHits { var out = KeywordHits(); out.ids = ids.intersection(other.ids); return out }
 
     /// Calls `body` with each id in the set, in increasing order.
     @inline(__always)
@@ -113,6 +122,9 @@ public struct KeywordTable: Sendable {
     /// By key-word id: the first and the last item named by it, or -1.
     private let firstItem: [Int16]
     private let lastItem: [Int16]
+    /// The key words that name any item: most labels a table reader asks about name none of
+    /// one table's items (a column header, another table's row), and are answered at once.
+    private let naming: KeywordHits
 
     /// `items[i]`: the key-word ids of item i.
     init(_ items: [[Int]]) {
@@ -125,20 +137,25 @@ public struct KeywordTable: Sendable {
         }
         firstItem = first
         lastItem = last
+        naming = KeywordHits(items.flatMap { $0 })
     }
 
     /// The first item, in the list's order, named by any of `hits`.
     func first(_ hits: KeywordHits) -> Int? {
+        let named = hits.intersection(naming)
+        if named.isEmpty { return nil }
         var best = Int.max
-        hits.forEach { let i = Int(firstItem[$0]); if i >= 0 && i < best { best = i } }
-        return best == Int.max ? nil : best
+        named.forEach { let i = Int(firstItem[$0]); if i < best { best = i } }
+        return best
     }
 
     /// The last item, in the list's order, named by any of `hits`.
     func last(_ hits: KeywordHits) -> Int? {
+        let named = hits.intersection(naming)
+        if named.isEmpty { return nil }
         var best = -1
-        hits.forEach { best = max(best, Int(lastItem[$0])) }
-        return best < 0 ? nil : best
+        named.forEach { best = max(best, Int(lastItem[$0])) }
+        return best
     }
 }
 
