@@ -357,6 +357,15 @@ final class TextTests: XCTestCase {
             let lines = bytes.withUnsafeBufferPointer { p in
                 Lines.split(p).lines.map { (Array($0.bytes), $0.number, $0.tabs, $0.pipes) }
             }
+            // Each line's separators are where its tabs and pipes are, in the text.
+            let separatorsAgree = bytes.withUnsafeBufferPointer { p -> Bool in
+                let split = Lines.split(p)
+                return split.lines.allSatisfy { line in
+                    let first = line.firstSeparator, count = Int(line.tabs) + Int(line.pipes)
+                    return Array(split.separators[first..<(first + count)]) == line.bytes.indices.filter { p[$0] == 0x09 || p[$0] == 0x7C }
+                }
+            }
+            XCTAssertTrue(separatorsAgree, "\(bytes)")
             XCTAssertEqual(lines.count, expected.count, "\(bytes)")
             for (k, (got, want)) in zip(lines, expected).enumerated() {
                 XCTAssertEqual(got.0, want.bytes, "\(bytes)")
@@ -369,6 +378,22 @@ final class TextTests: XCTestCase {
         }
         XCTAssertGreaterThan(lineCount, 20_000)
         XCTAssertGreaterThan(tabCount, 5_000)
+    }
+
+    /// Past a megabyte, the room for the separators' positions is what the text holds (counted
+    /// first), not a place for every byte: a text of nothing but separators fills it exactly,
+    /// and every position is noted.
+    func testTheSeparatorsOfALargeTextAreAllNoted() {
+        let row = Array("|\t|\t|\n".utf8)            // five separators in six bytes
+        var bytes: [UInt8] = []
+        while bytes.count <= 3 << 19 { bytes += row }
+        bytes.withUnsafeBufferPointer { p in
+            let split = Lines.split(p)
+            XCTAssertEqual(split.lines.count, bytes.count / row.count)
+            XCTAssertEqual(split.separators.count, bytes.count / row.count * 5)
+            XCTAssertTrue(split.separators.allSatisfy { p[$0] == 0x09 || p[$0] == 0x7C })
+            XCTAssertEqual(split.lines.last?.firstSeparator, split.separators.count - 5)
+        }
     }
 
     /// A report's text is searched for a word by the word's last byte; the answers must be a
