@@ -307,10 +307,7 @@ public enum Loader {
             enum Child { case file(String), folder(String) }
             var children: [Child] = []
             names.withUnsafeBufferPointer { bytes in
-                entries.sort { a, b in
-                    let order = memcmp(bytes.baseAddress! + a.start, bytes.baseAddress! + b.start, min(a.count, b.count))
-                    return order != 0 ? order < 0 : a.count < b.count
-                }
+                sortByName(&entries, names: bytes)
                 for (start, count, type) in entries {
                     let name = UnsafeBufferPointer(rebasing: bytes[start..<(start + count)])
                     let child = String(unsafeUninitializedCapacity: prefix.count + count) { path in
@@ -356,6 +353,24 @@ public enum Loader {
             }
         } else {
             files.append(path)
+        }
+    }
+
+    /// Sorts a folder's entries by their names' bytes (`names[start..<(start + count)]`).
+    private static func sortByName(_ entries: inout [(start: Int, count: Int, type: UInt8)], names: UnsafeBufferPointer<UInt8>) {
+        guard let first = names.baseAddress else { return }     // no names: nothing to sort
+        let base = UnsafeRawPointer(first)
+        entries.sort { a, b in
+            // The first eight bytes as one big-endian number order two names as their bytes
+            // do, and part most names of a folder: a call of memcmp at each of the sort's
+            // comparisons was a fifth of the instructions of listing the files.
+            if a.count >= 8 && b.count >= 8 {
+                let x = base.loadUnaligned(fromByteOffset: a.start, as: UInt64.self).bigEndian
+                let y = base.loadUnaligned(fromByteOffset: b.start, as: UInt64.self).bigEndian
+                if x != y { return x < y }
+            }
+            let order = memcmp(base + a.start, base + b.start, min(a.count, b.count))
+            return order != 0 ? order < 0 : a.count < b.count
         }
     }
 
