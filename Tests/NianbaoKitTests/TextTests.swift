@@ -354,16 +354,14 @@ final class TextTests: XCTestCase {
                     expected.append((line, Int32(line.count { $0 == 0x09 }), Int32(line.count { $0 == 0x7C })))
                 }
             }
-            let lines = bytes.withUnsafeBufferPointer { p in
-                Lines.split(p).lines.map { (Array($0.bytes), $0.number, $0.tabs, $0.pipes) }
-            }
-            // Each line's separators are where its tabs and pipes are, in the text.
-            let separatorsAgree = bytes.withUnsafeBufferPointer { p -> Bool in
+            // Each line, and whether its separators are where its tabs and pipes are in the text.
+            let (lines, separatorsAgree) = bytes.withUnsafeBufferPointer { p in
                 let split = Lines.split(p)
-                return split.lines.allSatisfy { line in
+                let agree = split.lines.allSatisfy { line in
                     let first = line.firstSeparator, count = Int(line.tabs) + Int(line.pipes)
                     return Array(split.separators[first..<(first + count)]) == line.bytes.indices.filter { p[$0] == 0x09 || p[$0] == 0x7C }
                 }
+                return (split.lines.map { (Array($0.bytes), $0.number, $0.tabs, $0.pipes) }, agree)
             }
             XCTAssertTrue(separatorsAgree, "\(bytes)")
             XCTAssertEqual(lines.count, expected.count, "\(bytes)")

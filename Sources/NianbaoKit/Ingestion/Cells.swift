@@ -289,14 +289,6 @@ enum Bytes {
         return scalar(s[i], s[i + 1], s[i + 2])
     }
 
-    /// `threeByteScalar` on the bytes at `base` before `end`: read through the pointer, with
-    /// no slice's bounds to check (the sentence fingerprints hash every character this way).
-    @inline(__always)
-    static func threeByteScalar(_ base: UnsafePointer<UInt8>, at i: Int, end: Int) -> UInt32? {
-        guard i &+ 2 < end, base[i] & 0xF0 == 0xE0, base[i &+ 1] & 0xC0 == 0x80, base[i &+ 2] & 0xC0 == 0x80 else { return nil }
-        return scalar(base[i], base[i &+ 1], base[i &+ 2])
-    }
-
     /// The value of the full-width digit ０–９ (U+FF10–FF19) at `i` in `s`, or nil.
     @inline(__always)
     static func fullWidthDigit<C: RandomAccessCollection<UInt8>>(_ s: C, at i: Int) -> Int? where C.Index == Int {

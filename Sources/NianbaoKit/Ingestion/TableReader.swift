@@ -368,8 +368,9 @@ protocol TableSectionReader: CellConsumer {
 
 extension TableSectionReader {
     /// Reads the table in the lines of a section into `sink` (`separators`: those of the
-    /// lines' text, `SplitText`); returns the layout it was found in, and whether it had any cell with text. A table without one is not read: its cells
-    /// were all empty, and a reader given only empty cells has placed nothing.
+    /// lines' text, `SplitText`); returns the layout it was found in, and whether it had any
+    /// cell with text. A table without one is not read: its cells were all empty, and a
+    /// reader given only empty cells has placed nothing.
     static func read(_ lines: ArraySlice<SourceLine>, separators: UnsafeBufferPointer<Int>, into sink: inout ReadingSink) -> (layout: TableLayout, hasCells: Bool) {
         // The sink moves into the reader and back: a copy would share its arrays, and the
         // reader's first write would then copy them whole.
