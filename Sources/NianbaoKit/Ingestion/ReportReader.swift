@@ -441,15 +441,27 @@ public enum ReportReader {
     static let derivedSums = DerivedSums(Form.standard.fields.filter(\.isDerived))
 
     /// The derived fields and the fields each one sums, as flat integers: copying a `Field`
-    /// in the loop would retain its strings, which every reading thread shares.
-    struct DerivedSums {
+    /// in the loop would retain its strings, which every reading thread shares. Buffers made
+    /// once and never freed, not arrays: read as arrays, each of the loop's three reads was
+    /// checked against its array's bounds (a sixth of the stage's instructions); the indexes
+    /// come from the form, and the bounds are checked once, here.
+    struct DerivedSums: @unchecked Sendable {
         /// Field indexes of the derived fields; the k-th sums `sources[bounds[k]..<bounds[k + 1]]`.
-        let targets: [Int], bounds: [Int], sources: [Int]
+        let targets: UnsafeBufferPointer<Int>, bounds: UnsafeBufferPointer<Int>, sources: UnsafeBufferPointer<Int>
 
         init(_ fields: [Field]) {
-            targets = fields.map(\.index)
-            sources = fields.flatMap(\.derivedFrom)
-            bounds = fields.reduce(into: [0]) { $0.append($0.last! + $1.derivedFrom.count) }
+            let sources = fields.flatMap(\.derivedFrom)
+            let bounds = fields.reduce(into: [0]) { $0.append($0.last! + $1.derivedFrom.count) }
+            let count = Form.standard.fields.count
+            precondition((sources + fields.map(\.index)).allSatisfy { $0 >= 0 && $0 < count })
+            func buffer(_ a: [Int]) -> UnsafeBufferPointer<Int> {
+                let b = UnsafeMutableBufferPointer<Int>.allocate(capacity: a.count)
+                _ = b.initialize(from: a)
+                return UnsafeBufferPointer(b)
+            }
+            targets = buffer(fields.map(\.index))
+            self.sources = buffer(sources)
+            self.bounds = buffer(bounds)
         }
     }
 

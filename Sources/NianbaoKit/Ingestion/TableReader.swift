@@ -14,8 +14,9 @@ struct ReadingSink {
     var warnings: [ReadWarning] = []
     /// Version evidence from the tables: which format each section looked like.
     var evidence: (section2: FormVersion?, section3: FormVersion?) = (nil, nil)
-    /// The fields' kinds, held here rather than read through the global for every cell.
-    private let kinds = Keywords.shared.fieldKinds
+    /// The fields' kinds, held here rather than read through the global for every cell; by
+    /// pointer (`Keywords.fieldKindTable`), so that a read is not checked against bounds.
+    private let kinds = Keywords.shared.fieldKindTable
 
     mutating func warn(_ code: ReadFinding, _ line: Int?, _ message: String) {
         warnings.append(ReadWarning(code: code.rawValue, line: line, message: message))
@@ -35,7 +36,9 @@ struct ReadingSink {
 
     /// Stores a row: `values[k]` in the field `fields[k]`. The plain whole numbers go straight
     /// into the slots, with one check for the row that they are not shared; the rest as `place`.
-    mutating func place<Values: RandomAccessCollection<PendingValue>>(_ fields: ArraySlice<Int>, _ values: Values) where Values.Index == Int {
+    /// `fields` are a row of `Keywords`' tables: each the index of a field, of which the slots
+    /// (made for every field of the form) have one; `Keywords` checks them when it makes them.
+    mutating func place<Values: RandomAccessCollection<PendingValue>>(_ fields: UnsafeBufferPointer<Int>, _ values: Values) where Values.Index == Int {
         precondition(fields.count == values.count)
         let (f0, v0) = (fields.startIndex, values.startIndex)
         var allPlain = true
@@ -182,8 +185,9 @@ struct PendingRow: RandomAccessCollection {
 ///
 /// One shared instance that each reader holds (`Keywords.shared`), not static properties: a
 /// lazily made global is checked for initialisation (a call to swift_once) at every use, and
-/// the readers used them some 350 times a report.
-final class Keywords: Sendable {
+/// the readers used them some 350 times a report. Sendable unchecked: its tables include
+/// buffers (see `s3Fields`), written once in `init` and only read after.
+final class Keywords: @unchecked Sendable {
     static let shared = Keywords()
 
     let index: KeywordIndex
@@ -195,6 +199,9 @@ final class Keywords: Sendable {
     let total: Int, other: Int, article20: Int, contents: Int
 
     let fieldKinds: [ValueKind]
+    /// `fieldKinds` by pointer, made once and never freed: the readers look a kind up for every
+    /// value they place, and an array's read is checked against its bounds.
+    let fieldKindTable: UnsafePointer<ValueKind>
     /// The one version a field belongs to, or nil when it is in both.
     let fieldOnlyVersion: [FormVersion?]
 
@@ -204,8 +211,9 @@ final class Keywords: Sendable {
 
     /// Field indexes of section 3 by row slot and column, `s3Width` to a slot: a slot is a row's
     /// index in the form, and the slot after the last row is the printed （六）其他处理 row of
-    /// the 2019 format.
-    private let s3Fields: [Int]
+    /// the 2019 format. A buffer made once and never freed, like `s4Fields`: a row's fields
+    /// are handed to `ReadingSink.place`, which reads them without a check of each index.
+    private let s3Fields: UnsafeBufferPointer<Int>
     let s3Total: Int, s3OtherMisc: Int, s3OtherGroup: Int
     let s3OtherSubRow: [Bool]
     /// Each row's label folded, for a label that text wraps over two lines
@@ -218,7 +226,7 @@ final class Keywords: Sendable {
     /// Field index of section 2 by row and column, `s2Width` to a row, or nil where the row has
     /// no such column.
     private let s2Fields: [Int?]
-    let s4Fields: [Int]
+    let s4Fields: UnsafeBufferPointer<Int>
 
     private init() {
         let form = Form.standard
@@ -236,6 +244,7 @@ final class Keywords: Sendable {
         article20 = index.id("第二十条")
         contents = index.id("信息内容")
         fieldKinds = form.fields.map(\.kind)
+        fieldKindTable = Self.table(fieldKinds)
         fieldOnlyVersion = form.fields.map { $0.versions.count == 1 ? $0.versions.first : nil }
         s3Width = form.s3Columns.count
         s3RowCount = form.s3Rows.count
@@ -243,9 +252,9 @@ final class Keywords: Sendable {
         s4GroupCount = form.s4Groups.count
         s2Width = form.s2Columns.count
         precondition(s3RowCount + 1 <= 64 && form.s2Rows.count <= 64, "a RowSet holds the rows of a table")
-        s3Fields = form.s3Rows.flatMap { r in
+        s3Fields = Self.table(form.s3Rows.flatMap { r in
             form.s3Columns.map { form.field(section: 3, row: r.id, column: $0.id)!.index }
-        } + form.s3Columns.map { form.field(section: 3, row: "other", column: $0.id)!.index }
+        } + form.s3Columns.map { form.field(section: 3, row: "other", column: $0.id)!.index })
         s3Total = form.s3Rows.firstIndex { $0.id == "total" }!
         s3OtherMisc = form.s3Rows.firstIndex { $0.id == "other_misc" }!
         let otherGroup = form.s3Groups.firstIndex { $0.id == "other" }!
@@ -259,14 +268,36 @@ final class Keywords: Sendable {
         s2Fields = form.s2Rows.flatMap { r in
             form.s2Columns.map { form.field(section: 2, row: r.id, column: $0.id)?.index }
         }
-        s4Fields = form.s4Groups.flatMap { g in
+        s4Fields = Self.table(form.s4Groups.flatMap { g in
             form.s4Columns.map { form.field(section: 4, row: g.id, column: $0.id)!.index }
-        }
+        })
+        precondition((Array(s3Fields) + Array(s4Fields)).allSatisfy { $0 >= 0 && $0 < form.fields.count })
     }
 
-    func s3Field(slot: Int, column: Int) -> Int { s3Fields[slot * s3Width + column] }
+    /// `values` in a buffer that is never freed (the tables live as long as the program).
+    private static func table<T>(_ values: [T]) -> UnsafeBufferPointer<T> {
+        let buffer = UnsafeMutableBufferPointer<T>.allocate(capacity: values.count)
+        _ = buffer.initialize(from: values)
+        return UnsafeBufferPointer(buffer)
+    }
+
+    private static func table<T>(_ values: [T]) -> UnsafePointer<T> { table(values).baseAddress! }
+
+    func s3Field(slot: Int, column: Int) -> Int {
+        precondition(slot <= s3RowCount && column < s3Width)
+        return s3Fields[slot * s3Width + column]
+    }
     /// The fields of a row slot, by column.
-    func s3Fields(slot: Int) -> ArraySlice<Int> { s3Fields[(slot * s3Width)..<((slot + 1) * s3Width)] }
+    func s3Fields(slot: Int) -> UnsafeBufferPointer<Int> {
+        precondition(slot <= s3RowCount)
+        return UnsafeBufferPointer(rebasing: s3Fields[(slot * s3Width)..<((slot + 1) * s3Width)])
+    }
+    /// The fields of section 4's group `group`, by column; all its groups' with nil.
+    func s4Fields(group: Int?) -> UnsafeBufferPointer<Int> {
+        guard let group else { return s4Fields }
+        precondition(group < s4GroupCount)
+        return UnsafeBufferPointer(rebasing: s4Fields[(group * s4Width)..<((group + 1) * s4Width)])
+    }
     /// The rows a table of each version has (nil: rows of both).
     func s3Expected(_ version: FormVersion?) -> [Int] {
         switch version {
@@ -966,7 +997,7 @@ struct Section4Reader: TableSectionReader {
             var placed = RowSet()       // by group
             for row in labelled where !placed[row.group] {
                 placed[row.group] = true
-                sink.place(keywords.s4Fields[(row.group * width)..<((row.group + 1) * width)], all[row.values])
+                sink.place(keywords.s4Fields(group: row.group), all[row.values])
             }
             for segment in segments where !(segment.group.map { placed[$0] } ?? false) && TableText.hasNumber(values(segment)) {
                 sink.warn(.unplaced, segment.line, "section 四: values not placed: \(TableText.describe(values(segment)))")
@@ -987,7 +1018,7 @@ struct Section4Reader: TableSectionReader {
             return
         }
         if row.count == expected {
-            sink.place(keywords.s4Fields[...], row)
+            sink.place(keywords.s4Fields(group: nil), row)
             return
         }
         sink.warn(row.count > expected ? .extraCells : .unplaced, row.first?.cell.line,
