@@ -73,14 +73,14 @@ struct LayoutTally {
     @inline(__always)
     mutating func add(_ layout: TableLayout, _ n: Int = 1) {
         switch layout {
-        case .tabCells: tabCells += n
-        case .pipeCells: pipeCells += n
-        case .tabRows: tabRows += n
-        case .markdown: markdown += n
-        case .spaceAligned: spaceAligned += n
-        case .html: html += n
-        case .lines: lines += n
-        case .none: none += n
+        case .tabCells: tabCells &+= n
+        case .pipeCells: pipeCells &+= n
+        case .tabRows: tabRows &+= n
+        case .markdown: markdown &+= n
+        case .spaceAligned: spaceAligned &+= n
+        case .html: html &+= n
+        case .lines: lines &+= n
+        case .none: none &+= n
         }
     }
 
@@ -127,17 +127,20 @@ public enum Lines {
         let terminator: UInt8 = hasLF ? 0x0A : 0x0D
         var tabs: Int32 = 0, pipes: Int32 = 0
         var firstSeparator = 0
+        // Counts and positions step with wrapping arithmetic: each is at most the text's size
+        // (a file is at most `Loader.largestFile`, 256 MB), and checked for overflow they were
+        // a twentieth of the loop's instructions.
         ByteSearch(terminator, 0x09, 0x7C).forEach(in: base, from: 0, to: text.count) { i in
             switch base[i] {
-            case 0x09: tabs += 1; positions[count] = i; count &+= 1
-            case 0x7C: pipes += 1; positions[count] = i; count &+= 1
+            case 0x09: tabs &+= 1; positions[count] = i; count &+= 1
+            case 0x7C: pipes &+= 1; positions[count] = i; count &+= 1
             default:
                 var end = i
-                if hasLF, end > start, text[end - 1] == 0x0D { end -= 1 }
-                lines.append(SourceLine(bytes: text[start..<end], number: sourceLine(number), tabs: tabs, pipes: pipes,
-                                        firstSeparator: firstSeparator))
-                number += 1
-                start = i + 1
+                if hasLF, end > start, base[end &- 1] == 0x0D { end &-= 1 }
+                lines.append(SourceLine(bytes: Slice(base: text, bounds: start..<end), number: sourceLine(number),
+                                        tabs: tabs, pipes: pipes, firstSeparator: firstSeparator))
+                number &+= 1
+                start = i &+ 1
                 tabs = 0; pipes = 0
                 firstSeparator = count
             }
@@ -207,11 +210,12 @@ enum Lanes {
     static func firstIndex(in base: UnsafePointer<UInt8>, from: Int, to end: Int,
                            marks: (SIMD16<UInt8>) -> SIMD16<UInt8>, matches: (UInt8) -> Bool) -> Int {
         var j = from
-        while j + 16 <= end {
-            if let k = first(marks(UnsafeRawPointer(base + j).loadUnaligned(as: SIMD16<UInt8>.self))) { return j + k }
-            j += 16
+        // Wrapping steps: `j` stays within a buffer of `end` bytes.
+        while j &+ 16 <= end {
+            if let k = first(marks(UnsafeRawPointer(base + j).loadUnaligned(as: SIMD16<UInt8>.self))) { return j &+ k }
+            j &+= 16
         }
-        while j < end, !matches(base[j]) { j += 1 }
+        while j < end, !matches(base[j]) { j &+= 1 }
         return j
     }
 
@@ -244,7 +248,8 @@ struct ByteSearch {
     @inline(__always)
     func forEach(in p: UnsafePointer<UInt8>, from: Int, to end: Int, _ body: (Int) -> Void) {
         var i = from
-        while i + 16 <= end {
+        // Wrapping steps: `i` stays within a buffer of `end` bytes.
+        while i &+ 16 <= end {
             let v = UnsafeRawPointer(p + i).loadUnaligned(as: SIMD16<UInt8>.self)
             let found = Lanes.equal(v, values.0) | Lanes.equal(v, values.1) | Lanes.equal(v, values.2)
             let words = unsafeBitCast(found, to: SIMD2<UInt64>.self)
@@ -252,13 +257,13 @@ struct ByteSearch {
             // different count each block, is mispredicted once a block instead of twice.
             if words[0] | words[1] != 0 {
                 var lanes = Lanes.bits(found)
-                while lanes != 0 { body(i + lanes.trailingZeroBitCount); lanes &= lanes &- 1 }
+                while lanes != 0 { body(i &+ lanes.trailingZeroBitCount); lanes &= lanes &- 1 }
             }
-            i += 16
+            i &+= 16
         }
         while i < end {
             if isOne(p[i]) { body(i) }
-            i += 1
+            i &+= 1
         }
     }
 }
@@ -344,6 +349,16 @@ enum Bytes {
         let lo = s.startIndex, hi = s.endIndex
         guard lo < hi else { return s[lo..<hi] }
         if cannotBeSpace(first: s[lo], last: s[hi - 1]) { return s[lo..<hi] }
+        return trimEnds(s)
+    }
+
+    /// `trim` of a report's bytes, its first test read through the buffer's pointer: a slice's
+    /// reads are checked against its bounds, and this is asked of every cell and line.
+    @inline(__always)
+    static func trim(_ s: TextBytes) -> TextBytes {
+        let lo = s.startIndex, hi = s.endIndex
+        guard lo < hi, let p = s.base.baseAddress else { return s }
+        if cannotBeSpace(first: p[lo], last: p[hi &- 1]) { return s }
         return trimEnds(s)
     }
 
@@ -598,10 +613,12 @@ public enum CellSplitter {
                 let i = positions[k]
                 k &+= 1
                 if s.base[i] == separator {
-                    let piece = s[start..<i]
+                    // A separator of the line, so within `s`: the piece is made without the
+                    // slice's check of its bounds.
+                    let piece = Slice(base: s.base, bounds: start..<i)
                     let skip = first && dropFirst
                     first = false
-                    start = i + 1
+                    start = i &+ 1
                     if !skip { return piece }
                 }
             }

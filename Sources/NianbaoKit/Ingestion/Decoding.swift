@@ -147,17 +147,18 @@ public enum Decoder {
                 if i >= sequential && i >= 3 && !onlySpace {
                     // Printable ASCII (a page's markup, its styles) is passed a block at a time
                     // in a loop of its own, once no character before it is left open.
-                    if i + width <= n && TextScan.isPrintableASCII(raw, at: i) && TextScan.openLead(base, before: i) == 0 {
-                        i += width
-                        while i + width <= n && TextScan.isPrintableASCII(raw, at: i) { i += width }
+                    // Wrapping steps: `i` stays within the text's `n` bytes.
+                    if i &+ width <= n && TextScan.isPrintableASCII(raw, at: i) && TextScan.openLead(base, before: i) == 0 {
+                        i &+= width
+                        while i &+ width <= n && TextScan.isPrintableASCII(raw, at: i) { i &+= width }
                         vectorEnd = i
                         continue
                     }
                     // So is Chinese text: each block in the loop is tested once, not first as
                     // ASCII.
-                    if i + width <= n && TextScan.isPlainBlock(raw, at: i) {
-                        i += width
-                        while i + width <= n && TextScan.isPlainBlock(raw, at: i) { i += width }
+                    if i &+ width <= n && TextScan.isPlainBlock(raw, at: i) {
+                        i &+= width
+                        while i &+ width <= n && TextScan.isPlainBlock(raw, at: i) { i &+= width }
                         vectorEnd = i
                         continue
                     }
@@ -166,7 +167,7 @@ public enum Decoder {
                     // read again from its lead (its bytes before `i` are only its continuations).
                     if vectorEnd == i { i -= TextScan.openLead(base, before: i) }
                 }
-                if i + 8 <= n {
+                if i &+ 8 <= n {
                     let w = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
                     if w & 0x8080_8080_8080_8080 == 0 {
                         // All ASCII: only control bytes other than tab, LF and CR (and the first
@@ -174,17 +175,17 @@ public enum Decoder {
                         let below20 = ~((w | 0x8080_8080_8080_8080) &- 0x2020_2020_2020_2020) & 0x8080_8080_8080_8080
                         // Most words hold no byte below 0x20 at all: no tab or line end to tell
                         // apart. (Longer runs of ASCII are passed by the blocks above.)
-                        if below20 == 0 && !onlySpace { i += 8; continue }
+                        if below20 == 0 && !onlySpace { i &+= 8; continue }
                         let spacing = TextScan.bytes(w, equalTo: 0x09) | TextScan.bytes(w, equalTo: 0x0A)
                             | TextScan.bytes(w, equalTo: 0x0D)
-                        if below20 & ~spacing == 0 && !onlySpace { i += 8; continue }
-                        for k in 0..<8 { ascii(base[i + k]) }
-                        i += 8
+                        if below20 & ~spacing == 0 && !onlySpace { i &+= 8; continue }
+                        for k in 0..<8 { ascii(base[i &+ k]) }
+                        i &+= 8
                         continue
                     }
                 }
                 let b = base[i]
-                if b < 0x80 { ascii(b); i += 1; continue }
+                if b < 0x80 { ascii(b); i &+= 1; continue }
                 onlySpace = false
                 // Chinese text is mostly runs of three-byte characters: such a run is checked
                 // here (lead 1110xxxx, then 10xxxxxx twice, neither overlong nor a surrogate),
@@ -192,19 +193,19 @@ public enum Decoder {
                 // second byte has a narrower range), else one per four-byte load.
                 var j = i
                 while true {
-                    while j + 8 <= n {
+                    while j &+ 8 <= n {
                         let w = raw.loadUnaligned(fromByteOffset: j, as: UInt64.self).littleEndian
                         guard w & 0x0000_C0C0_F0C0_C0F0 == 0x0000_8080_E080_80E0 else { break }
                         let l0 = UInt8(truncatingIfNeeded: w), l1 = UInt8(truncatingIfNeeded: w >> 24)
                         guard l0 != 0xE0 && l0 != 0xED && l1 != 0xE0 && l1 != 0xED else { break }
-                        j += 6
+                        j &+= 6
                     }
-                    guard j + 4 <= n else { break }
+                    guard j &+ 4 <= n else { break }
                     let w = raw.loadUnaligned(fromByteOffset: j, as: UInt32.self).littleEndian
                     guard w & 0x00C0_C0F0 == 0x0080_80E0 else { break }
                     let lead = UInt8(truncatingIfNeeded: w), c1 = UInt8(truncatingIfNeeded: w >> 8)
                     guard (lead != 0xE0 || c1 >= 0xA0) && (lead != 0xED || c1 < 0xA0) else { break }
-                    j += 3
+                    j &+= 3
                 }
                 if j > i { i = j; continue }
                 if b & 0xF0 == 0xE0, i + 2 < n {
@@ -226,9 +227,9 @@ public enum Decoder {
         /// three or four two before, of four three before. (`i` ≥ 3.)
         @inline(__always)
         static func openLead(_ base: UnsafePointer<UInt8>, before i: Int) -> Int {
-            if base[i - 1] >= 0xC0 { return 1 }
-            if base[i - 2] >= 0xE0 { return 2 }
-            if base[i - 3] >= 0xF0 { return 3 }
+            if base[i &- 1] >= 0xC0 { return 1 }
+            if base[i &- 2] >= 0xE0 { return 2 }
+            if base[i &- 3] >= 0xF0 { return 3 }
             return 0
         }
 
@@ -257,9 +258,9 @@ public enum Decoder {
             // three are clear.
             @inline(__always) func top(_ x: Block, _ bits: UInt8) -> Words { equal(masked(x, bits), bits) }
             let v = raw.loadUnaligned(fromByteOffset: i, as: Block.self)
-            let back1 = raw.loadUnaligned(fromByteOffset: i - 1, as: Block.self)
-            let back2 = raw.loadUnaligned(fromByteOffset: i - 2, as: Block.self)
-            let back3 = raw.loadUnaligned(fromByteOffset: i - 3, as: Block.self)
+            let back1 = raw.loadUnaligned(fromByteOffset: i &- 1, as: Block.self)
+            let back2 = raw.loadUnaligned(fromByteOffset: i &- 2, as: Block.self)
+            let back3 = raw.loadUnaligned(fromByteOffset: i &- 3, as: Block.self)
             let continuation = equal(masked(v, 0xC0), 0x80)
             let wanted = top(back1, 0xC0) | top(back2, 0xE0) | top(back3, 0xF0)
             let spacing = equal(v, 0x09) | equal(v, 0x0A) | equal(v, 0x0D)

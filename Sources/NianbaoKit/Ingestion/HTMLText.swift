@@ -206,6 +206,43 @@ private struct ByteBuffer {
     }
 }
 
+/// The cells of the table row being read: each one's range of the row's text and its spans.
+/// A buffer the page reader owns and frees (`deallocate`), emptied at every row and appended
+/// to at every cell: an array checked at each append that it was not shared, and each read
+/// against its bounds (and, emptied, went through a generic replacement of a range, some
+/// eighty instructions a row). Like `ByteBuffer`, a copy shares the cells.
+private struct RowCells {
+    typealias Cell = (start: Int, end: Int, columns: Int, rows: Int)
+    private var base = UnsafeMutablePointer<Cell>.allocate(capacity: 16)
+    private var capacity = 16
+    private(set) var count = 0
+
+    func deallocate() { base.deallocate() }
+
+    subscript(k: Int) -> Cell {
+        precondition(k < count)
+        return base[k]
+    }
+
+    @inline(__always)
+    mutating func append(_ cell: Cell) {
+        if count == capacity { grow() }
+        (base + count).initialize(to: cell)
+        count += 1
+    }
+
+    mutating func removeAll() { count = 0 }
+
+    @inline(never)
+    private mutating func grow() {
+        let grown = UnsafeMutablePointer<Cell>.allocate(capacity: capacity * 2)
+        grown.moveInitialize(from: base, count: count)
+        base.deallocate()
+        base = grown
+        capacity *= 2
+    }
+}
+
 /// What a cell's attributes say of its spans.
 enum TagAttributes {
     /// `colspan="3"` and `rowspan="2"` (any case), clamped to 1…50 and 1…500: the first of
@@ -269,6 +306,8 @@ enum TagAttributes {
 /// One pass over a page: tags, text and tables to lines.
 private struct PageReader {
     let page: UnsafeBufferPointer<UInt8>
+    /// The page's first byte, unwrapped once (an empty page has none: `noBytes` stands in).
+    let base: UnsafePointer<UInt8>
     var i = 0
     var line = 1
     /// The output: lines separated by LF, and the source line of each.
@@ -281,13 +320,10 @@ private struct PageReader {
 
     /// Tables: nesting depth (only the outermost table's rows are rows), the row being read.
     var tableDepth = 0
-    /// The row's cell texts, one after another, and each cell's range and spans: the first
-    /// `rowCellCount` entries of `rowCells`, which are overwritten row after row. (Emptied
-    /// at every row, the array went through a generic replacement of a range, some eighty
-    /// instructions a row.)
+    /// The row's cell texts, one after another, and each cell's range and spans, emptied at
+    /// every row.
     var rowText = ByteBuffer(capacity: 256)
-    var rowCells: [(start: Int, end: Int, columns: Int, rows: Int)] = []
-    var rowCellCount = 0
+    var rowCells = RowCells()
     var cellStart = 0
     var rowLine = 0
     var rowOpen = false
@@ -297,6 +333,9 @@ private struct PageReader {
     /// tables have no row spans, and their rows then need no look at the columns.
     var covered: [Int] = []
     var spanning = 0
+
+    /// What `base` points to for a page of no bytes. Made once, never freed.
+    nonisolated(unsafe) static let noBytes = UnsafeMutablePointer<UInt8>.allocate(capacity: 1)
 
     /// `nameByteTable`, held here: the static is checked for initialisation at each use.
     private let nameBytes = PageReader.nameByteTable
@@ -316,14 +355,15 @@ private struct PageReader {
 
     init(_ page: UnsafeBufferPointer<UInt8>) {
         self.page = page
+        base = page.baseAddress ?? UnsafePointer(PageReader.noBytes)
         bytes = ByteBuffer(capacity: page.count)
         // Room from the start: grown from nothing, these were copied a few times a page.
         numbers.reserveCapacity(page.count / 32)
-        rowCells.reserveCapacity(16)
         covered.reserveCapacity(16)
     }
 
     func deallocate() {
+        rowCells.deallocate()
         bytes.deallocate()
         text.deallocate()
         rowText.deallocate()
@@ -390,7 +430,7 @@ private struct PageReader {
     /// a time (`Lanes`), as most runs between a page's tags are short but a paragraph's is long.
     @inline(__always)
     func nextNonPlain(from: Int) -> Int {
-        Lanes.firstIndex(in: page.baseAddress!, from: from, to: page.count, marks: { v in
+        Lanes.firstIndex(in: base, from: from, to: page.count, marks: { v in
             Lanes.equal(v, 0x3C) | Lanes.equal(v, 0x26) | Lanes.equal(v, 0x0A) | Lanes.equal(v, 0x0D) | Lanes.equal(v, 0x09)
         }, matches: { !Self.isPlain($0) })
     }
@@ -399,7 +439,7 @@ private struct PageReader {
     mutating func addText(_ run: TextBytes) {
         // As a buffer, not a slice: the append is then one copy, not a loop over the bytes.
         let run = UnsafeBufferPointer(rebasing: run)
-        let pageEnd = page.baseAddress! + page.count
+        let pageEnd = base + page.count
         if tableDepth > 0 {
             if cellOpen { rowText.append(run, readable: pageEnd) }
             return
@@ -434,7 +474,7 @@ private struct PageReader {
         // Tags come in runs (`</p></td><td><p>`): each after the first is taken in this loop,
         // not by another turn of the page's loop and its tests of the byte.
         outer: while i &+ 8 <= page.count {
-            let w = UnsafeRawPointer(page.baseAddress! + i).loadUnaligned(as: UInt64.self).littleEndian
+            let w = UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self).littleEndian
             // Each ends within the eight bytes: a tag with attributes (Word prints nothing
             // else) has no '>' there, and is turned away at once.
             let ends = Decoder.TextScan.bytes(w, equalTo: 0x3E)
@@ -482,8 +522,10 @@ private struct PageReader {
         static func slot(of bytes: UInt64) -> Int { Int(truncatingIfNeeded: (bytes &* 0x1120_C562_ABA5_479D) >> 58) }
     }
 
-    /// The common tags by `CommonTag.slot` of their bytes (open addressing).
-    static let commonTagTable: [CommonTag] = {
+    /// The common tags by `CommonTag.slot` of their bytes (open addressing): `CommonTag.slots`
+    /// of them, made once and never freed. A pointer, not an array: a slot is masked into the
+    /// table, and an array's check of each lookup against its bounds cost four instructions a tag.
+    nonisolated(unsafe) static let commonTagTable: UnsafePointer<CommonTag> = {
         var table = [CommonTag](repeating: CommonTag(), count: CommonTag.slots)
         // A table's cells and the markup inside them first, then the bare tags of a table's
         // frame, headings and lists (a page's other tags have attributes, or come once).
@@ -503,7 +545,9 @@ private struct PageReader {
             }
             table[slot] = CommonTag(bytes: word, length: bytes.count, name: name, closing: closing, inertInTables: inert)
         }
-        return table
+        let pointer = UnsafeMutablePointer<CommonTag>.allocate(capacity: CommonTag.slots)
+        pointer.initialize(from: table, count: CommonTag.slots)
+        return UnsafePointer(pointer)
     }()
 
     mutating func tag() {
@@ -660,8 +704,7 @@ private struct PageReader {
         guard cellOpen else { return }
         let trimmed = Bytes.trim(rowText.buffer[cellStart...])
         let cell = (start: trimmed.startIndex, end: trimmed.endIndex, columns: cellSpan.columns, rows: cellSpan.rows)
-        if rowCellCount < rowCells.count { rowCells[rowCellCount] = cell } else { rowCells.append(cell) }
-        rowCellCount += 1
+        rowCells.append(cell)
         cellOpen = false
     }
 
@@ -673,7 +716,7 @@ private struct PageReader {
         bytes.append(0x09)
         // Cells are separated by tabs: a tab goes before every column but the first.
         var col = 0
-        for index in 0..<rowCellCount {
+        for index in 0..<rowCells.count {
             let c = rowCells[index]
             if spanning > 0 { col = skipCovered(from: col) }
             for k in 0..<c.columns {
@@ -686,7 +729,7 @@ private struct PageReader {
         if spanning > 0 { _ = skipCovered(from: col) }
         bytes.append(0x0A)
         numbers.append(rowLine)
-        rowCellCount = 0
+        rowCells.removeAll()
         rowText.removeAll()
     }
 
