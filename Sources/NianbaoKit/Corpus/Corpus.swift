@@ -74,7 +74,7 @@ final class ColumnBatch: @unchecked Sendable {
         // loops of their own: one loop for both kept the columns' addresses on the stack and
         // reloaded them at every report.
         for field in 0..<fieldCount {
-            let start = field * capacity + first
+            let start = field &* capacity &+ first      // within the batch: checked above
             let kindColumn = kinds + start, lineColumn = lines + start
             /// What every field stores: the kind, and the line.
             @inline(__always) func storeKindAndLine(_ slot: FieldCells.Slot, _ k: Int) {

@@ -39,6 +39,8 @@ final class LabelMatcher {
     private let entries: UnsafeMutableBufferPointer<Entry>
     private var entryCount = 0
     private let arena: UnsafeMutableBufferPointer<UInt8>
+    /// `arena`'s first byte, unwrapped once: a remembered label is compared at every match.
+    private let arenaBase: UnsafeMutablePointer<UInt8>
     private var arenaUsed = 0
 
     /// Labels longer than this (a paragraph caught in a table) are matched without the memo.
@@ -53,6 +55,7 @@ final class LabelMatcher {
         mask = size - 1
         entries = .allocate(capacity: capacity)
         arena = .allocate(capacity: max(capacity * 96, 4 * LabelMatcher.longestRemembered))
+        arenaBase = arena.baseAddress!
     }
 
     deinit {
@@ -73,14 +76,14 @@ final class LabelMatcher {
         let bytes = UnsafeRawPointer(start + raw.startIndex)
         // Bytes of the text after the label may be read (and masked off): it saves a loop
         // over the last few bytes, whose count differs from one label to the next.
-        let readable = raw.base.count - raw.startIndex
+        let readable = raw.base.count &- raw.startIndex
         let hash = LabelMatcher.hash(bytes, n, readable: readable)
         var slot = Int(truncatingIfNeeded: hash) & mask
         while slots[slot] >= 0 {
             let entry = entries[Int(slots[slot])]
             if entry.hash == hash && Int(entry.rawCount) == n
-                && memcmp(arena.baseAddress! + Int(entry.raw), bytes, n) == 0 {
-                folded = UnsafeBufferPointer(start: arena.baseAddress! + Int(entry.folded), count: Int(entry.foldedCount))
+                && memcmp(arenaBase + Int(entry.raw), bytes, n) == 0 {
+                folded = UnsafeBufferPointer(start: arenaBase + Int(entry.folded), count: Int(entry.foldedCount))
                 return entry.hits
             }
             slot = (slot + 1) & mask

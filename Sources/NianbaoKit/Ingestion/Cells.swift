@@ -137,7 +137,8 @@ public enum Lines {
             default:
                 var end = i
                 if hasLF, end > start, base[end &- 1] == 0x0D { end &-= 1 }
-                lines.append(SourceLine(bytes: Slice(base: text, bounds: start..<end), number: sourceLine(number),
+                // `start` ≤ `end`: the line ends at or after where it starts.
+                lines.append(SourceLine(bytes: Slice(base: text, bounds: Range(uncheckedBounds: (start, end))), number: sourceLine(number),
                                         tabs: tabs, pipes: pipes, firstSeparator: firstSeparator))
                 number &+= 1
                 start = i &+ 1
@@ -615,7 +616,7 @@ public enum CellSplitter {
                 if s.base[i] == separator {
                     // A separator of the line, so within `s`: the piece is made without the
                     // slice's check of its bounds.
-                    let piece = Slice(base: s.base, bounds: start..<i)
+                    let piece = Slice(base: s.base, bounds: Range(uncheckedBounds: (start, i)))
                     let skip = first && dropFirst
                     first = false
                     start = i &+ 1
@@ -640,6 +641,8 @@ public enum CellSplitter {
         var start = s.startIndex
         var i = s.startIndex
         guard let base = s.base.baseAddress else { out.append(s); return }
+        // Positions step with wrapping arithmetic and are read through `base`: all stay
+        // within `s`, whose bytes are read sixteen at a time where most are.
         while i < s.endIndex {
             // Most bytes cannot start a space (ASCII or ideographic): a row's label is passed
             // sixteen bytes at a time.
@@ -649,16 +652,16 @@ public enum CellSplitter {
             var j = i
             var width = 0
             while j < s.endIndex {
-                if s[j] == 0x20 {
+                if base[j] == 0x20 {
                     // A run of ASCII spaces, to its end at once: a column's padding.
-                    let k = Lanes.firstIndex(in: base, from: j + 1, to: s.endIndex, marks: { ~Lanes.equal($0, 0x20) },
+                    let k = Lanes.firstIndex(in: base, from: j &+ 1, to: s.endIndex, marks: { ~Lanes.equal($0, 0x20) },
                                              matches: { $0 != 0x20 })
-                    width += k - j; j = k
+                    width &+= k &- j; j = k
                 }
-                else if j + 2 < s.endIndex, s[j] == 0xE3, s[j + 1] == 0x80, s[j + 2] == 0x80 { j += 3; width += 2 }
+                else if j &+ 2 < s.endIndex, base[j] == 0xE3, base[j &+ 1] == 0x80, base[j &+ 2] == 0x80 { j &+= 3; width &+= 2 }
                 else { break }
             }
-            if width == 0 { i += 1; continue }
+            if width == 0 { i &+= 1; continue }
             let splitHere: Bool
             if width >= 2 {
                 splitHere = true

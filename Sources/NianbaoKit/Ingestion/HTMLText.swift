@@ -165,7 +165,7 @@ private struct ByteBuffer {
     mutating func append(_ b: UInt8) {
         if count == capacity { grow(to: count + 1) }
         base[count] = b
-        count += 1
+        count &+= 1         // at most the capacity: wrapping, as the sums below
     }
 
     /// Appends `run`, whose memory can be read up to `readable` (sixteen bytes are read at
@@ -173,14 +173,14 @@ private struct ByteBuffer {
     @inline(__always)
     mutating func append(_ run: UnsafeBufferPointer<UInt8>, readable: UnsafePointer<UInt8>) {
         guard let from = run.baseAddress, run.count > 0 else { return }
-        if count + run.count > capacity { grow(to: count + run.count) }
+        if count &+ run.count > capacity { grow(to: count + run.count) }
         if run.count <= Self.slack && from + Self.slack <= readable {
             UnsafeMutableRawPointer(base + count).storeBytes(of: UnsafeRawPointer(from).loadUnaligned(as: SIMD16<UInt8>.self),
                                                              as: SIMD16<UInt8>.self)
         } else {
             (base + count).update(from: from, count: run.count)
         }
-        count += run.count
+        count &+= run.count
     }
 
     /// Appends the bytes `range` of `other`.
@@ -380,7 +380,7 @@ private struct PageReader {
             } else if Self.isPlain(b) {
                 // A run of plain text, copied at once.
                 let j = nextNonPlain(from: i + 1)
-                addText(page[i..<j])
+                addText(UnsafeBufferPointer(start: base + i, count: j &- i))
                 i = j
             } else {
                 if b == 0x0A { line += 1 }
@@ -436,9 +436,8 @@ private struct PageReader {
     }
 
     /// A run of plain bytes (see `isPlain`).
-    mutating func addText(_ run: TextBytes) {
-        // As a buffer, not a slice: the append is then one copy, not a loop over the bytes.
-        let run = UnsafeBufferPointer(rebasing: run)
+    /// As a buffer, not a slice: the append is then one copy, not a loop over the bytes.
+    mutating func addText(_ run: UnsafeBufferPointer<UInt8>) {
         let pageEnd = base + page.count
         if tableDepth > 0 {
             if cellOpen { rowText.append(run, readable: pageEnd) }

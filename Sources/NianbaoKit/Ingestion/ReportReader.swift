@@ -644,7 +644,7 @@ enum DateScanner {
             // A date starts with a digit, ASCII or full-width (EF BC 90…99): any other
             // character is passed whole.
             let lead = text[i]
-            if (lead < 0x30 || lead > 0x39) && lead != 0xEF { i += Bytes.characterLength(lead); continue }
+            if (lead < 0x30 || lead > 0x39) && lead != 0xEF { i &+= Bytes.characterLength(lead); continue }
             var j = i
             if let first = number(&j) {
                 let start = i

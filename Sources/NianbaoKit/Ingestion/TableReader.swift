@@ -145,17 +145,18 @@ struct PendingRow: RandomAccessCollection {
     func deallocate() { base.deallocate() }
 
     var startIndex: Int { 0 }
-    var endIndex: Int { last - first }
-    subscript(i: Int) -> PendingValue { base[first + i] }
+    // Wrapping arithmetic: `first` ≤ `last` ≤ `capacity`, and an index is within the row.
+    var endIndex: Int { last &- first }
+    subscript(i: Int) -> PendingValue { base[first &+ i] }
 
     /// The values, valid until the row changes.
-    var buffer: UnsafeBufferPointer<PendingValue> { UnsafeBufferPointer(start: base + first, count: last - first) }
+    var buffer: UnsafeBufferPointer<PendingValue> { UnsafeBufferPointer(start: base + first, count: last &- first) }
 
     @inline(__always)
     mutating func append(_ value: PendingValue) {
         if last == capacity { grow() }
         (base + last).initialize(to: value)
-        last += 1
+        last &+= 1
     }
 
     mutating func removeAll() { first = 0; last = 0 }
@@ -164,7 +165,7 @@ struct PendingRow: RandomAccessCollection {
     /// (`TableText.spacersTrimmed`).
     mutating func trimSpacers(to count: Int) {
         let kept = TableText.spacersTrimmed(buffer, to: count)
-        (first, last) = (first + kept.lowerBound, first + kept.upperBound)
+        (first, last) = (first &+ kept.lowerBound, first &+ kept.upperBound)
     }
 
     @inline(never)
@@ -290,7 +291,7 @@ final class Keywords: @unchecked Sendable {
     /// The fields of a row slot, by column.
     func s3Fields(slot: Int) -> UnsafeBufferPointer<Int> {
         precondition(slot <= s3RowCount)
-        return UnsafeBufferPointer(rebasing: s3Fields[(slot * s3Width)..<((slot + 1) * s3Width)])
+        return UnsafeBufferPointer(start: s3Fields.baseAddress! + slot * s3Width, count: s3Width)
     }
     /// The fields of section 4's group `group`, by column; all its groups' with nil.
     func s4Fields(group: Int?) -> UnsafeBufferPointer<Int> {
@@ -377,10 +378,11 @@ enum TableText {
     /// The values `trimSpacers` keeps, as a range of `values`' indices.
     static func spacersTrimmed<Values: RandomAccessCollection<PendingValue>>(_ values: Values, to count: Int) -> Range<Int>
     where Values.Index == Int {
+        // Wrapping steps: `lo` ≤ `hi`, both within the values.
         var lo = values.startIndex, hi = values.endIndex
-        while hi - lo > count, values[lo].value == .blank { lo += 1 }
-        while hi - lo > count, values[hi - 1].value == .blank { hi -= 1 }
-        return lo..<hi
+        while hi &- lo > count, values[lo].value == .blank { lo &+= 1 }
+        while hi &- lo > count, values[hi &- 1].value == .blank { hi &-= 1 }
+        return Range(uncheckedBounds: (lo, hi))
     }
 }
 
@@ -467,8 +469,10 @@ struct RowSet {
     private var bits: UInt64 = 0
 
     subscript(row: Int) -> Bool {
-        get { bits & (1 << UInt64(row)) != 0 }
-        set { if newValue { bits |= 1 << UInt64(row) } else { bits &= ~(1 << UInt64(row)) } }
+        // A masking shift: rows are under 64 (`Keywords` checks the tables' sizes), and the
+        // smart shift's test of a larger count was most of a look-up's instructions.
+        get { bits & (1 &<< UInt64(row)) != 0 }
+        set { if newValue { bits |= 1 &<< UInt64(row) } else { bits &= ~(1 &<< UInt64(row)) } }
     }
 }
 
