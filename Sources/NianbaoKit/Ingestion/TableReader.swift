@@ -215,6 +215,8 @@ final class Keywords: @unchecked Sendable {
     /// the 2019 format. A buffer made once and never freed, like `s4Fields`: a row's fields
     /// are handed to `ReadingSink.place`, which reads them without a check of each index.
     private let s3Fields: UnsafeBufferPointer<Int>
+    /// `s3Fields`' first field, unwrapped once.
+    private let s3FieldBase: UnsafePointer<Int>
     let s3Total: Int, s3OtherMisc: Int, s3OtherGroup: Int
     let s3OtherSubRow: [Bool]
     /// Each row's label folded, for a label that text wraps over two lines
@@ -256,6 +258,7 @@ final class Keywords: @unchecked Sendable {
         s3Fields = Self.table(form.s3Rows.flatMap { r in
             form.s3Columns.map { form.field(section: 3, row: r.id, column: $0.id)!.index }
         } + form.s3Columns.map { form.field(section: 3, row: "other", column: $0.id)!.index })
+        s3FieldBase = s3Fields.baseAddress!
         s3Total = form.s3Rows.firstIndex { $0.id == "total" }!
         s3OtherMisc = form.s3Rows.firstIndex { $0.id == "other_misc" }!
         let otherGroup = form.s3Groups.firstIndex { $0.id == "other" }!
@@ -291,7 +294,7 @@ final class Keywords: @unchecked Sendable {
     /// The fields of a row slot, by column.
     func s3Fields(slot: Int) -> UnsafeBufferPointer<Int> {
         precondition(slot <= s3RowCount)
-        return UnsafeBufferPointer(start: s3Fields.baseAddress! + slot * s3Width, count: s3Width)
+        return UnsafeBufferPointer(start: s3FieldBase + slot &* s3Width, count: s3Width)
     }
     /// The fields of section 4's group `group`, by column; all its groups' with nil.
     func s4Fields(group: Int?) -> UnsafeBufferPointer<Int> {
@@ -471,8 +474,11 @@ struct RowSet {
     subscript(row: Int) -> Bool {
         // A masking shift: rows are under 64 (`Keywords` checks the tables' sizes), and the
         // smart shift's test of a larger count was most of a look-up's instructions.
-        get { bits & (1 &<< UInt64(row)) != 0 }
-        set { if newValue { bits |= 1 &<< UInt64(row) } else { bits &= ~(1 &<< UInt64(row)) } }
+        get { bits & (1 &<< UInt64(truncatingIfNeeded: row)) != 0 }
+        set {
+            let bit: UInt64 = 1 &<< UInt64(truncatingIfNeeded: row)
+            if newValue { bits |= bit } else { bits &= ~bit }
+        }
     }
 }
 
