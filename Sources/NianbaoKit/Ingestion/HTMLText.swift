@@ -206,43 +206,6 @@ private struct ByteBuffer {
     }
 }
 
-/// The cells of the table row being read: each one's range of the row's text and its spans.
-/// A buffer the page reader owns and frees (`deallocate`), emptied at every row and appended
-/// to at every cell: an array checked at each append that it was not shared, and each read
-/// against its bounds (and, emptied, went through a generic replacement of a range, some
-/// eighty instructions a row). Like `ByteBuffer`, a copy shares the cells.
-private struct RowCells {
-    typealias Cell = (start: Int, end: Int, columns: Int, rows: Int)
-    private var base = UnsafeMutablePointer<Cell>.allocate(capacity: 16)
-    private var capacity = 16
-    private(set) var count = 0
-
-    func deallocate() { base.deallocate() }
-
-    subscript(k: Int) -> Cell {
-        precondition(k < count)
-        return base[k]
-    }
-
-    @inline(__always)
-    mutating func append(_ cell: Cell) {
-        if count == capacity { grow() }
-        (base + count).initialize(to: cell)
-        count += 1
-    }
-
-    mutating func removeAll() { count = 0 }
-
-    @inline(never)
-    private mutating func grow() {
-        let grown = UnsafeMutablePointer<Cell>.allocate(capacity: capacity * 2)
-        grown.moveInitialize(from: base, count: count)
-        base.deallocate()
-        base = grown
-        capacity *= 2
-    }
-}
-
 /// What a cell's attributes say of its spans.
 enum TagAttributes {
     /// `colspan="3"` and `rowspan="2"` (any case), clamped to 1…50 and 1…500: the first of
@@ -321,9 +284,9 @@ private struct PageReader {
     /// Tables: nesting depth (only the outermost table's rows are rows), the row being read.
     var tableDepth = 0
     /// The row's cell texts, one after another, and each cell's range and spans, emptied at
-    /// every row.
+    /// every row (a `RowBuffer`, as the table readers' row of values).
     var rowText = ByteBuffer(capacity: 256)
-    var rowCells = RowCells()
+    var rowCells = RowBuffer<(start: Int, end: Int, columns: Int, rows: Int)>(capacity: 16)
     var cellStart = 0
     var rowLine = 0
     var rowOpen = false

@@ -125,19 +125,20 @@ struct PendingValue {
     var value: CellValue
 }
 
-/// The values of the row being read: a buffer the reader owns and frees (`deallocate`), not
-/// an array. A row's values are appended a cell at a time and emptied at every row, and an
-/// array checks at each append that it is not shared and empties itself through a generic
-/// call (together some 9,000 instructions a report); a class would be retained at each use.
-/// The values are plain data (`PendingValue` holds no references), so they are never
-/// deinitialised. A copy shares the buffer: it stays inside its reader.
-struct PendingRow: RandomAccessCollection {
-    private var base: UnsafeMutablePointer<PendingValue>
+/// The values of the row being read (a table reader's `PendingValue`s, the HTML reader's
+/// cells): a buffer its owner frees (`deallocate`), not an array. A row's values are appended
+/// a cell at a time and emptied at every row, and an array checks at each append that it is
+/// not shared and empties itself through a generic call (together some 9,000 instructions a
+/// report); a class would be retained at each use. The values are plain data (no
+/// references), so they are never deinitialised. A copy shares the buffer: it stays inside
+/// its owner.
+struct RowBuffer<Element>: RandomAccessCollection {
+    private var base: UnsafeMutablePointer<Element>
     private var capacity: Int
     private var first = 0, last = 0
 
     init(capacity: Int = 8) {
-        assert(_isPOD(PendingValue.self))
+        assert(_isPOD(Element.self))
         self.capacity = capacity
         base = .allocate(capacity: capacity)
     }
@@ -147,13 +148,16 @@ struct PendingRow: RandomAccessCollection {
     var startIndex: Int { 0 }
     // Wrapping arithmetic: `first` ≤ `last` ≤ `capacity`, and an index is within the row.
     var endIndex: Int { last &- first }
-    subscript(i: Int) -> PendingValue { base[first &+ i] }
+    subscript(i: Int) -> Element {
+        precondition(UInt(bitPattern: i) < UInt(bitPattern: last &- first))
+        return base[first &+ i]
+    }
 
     /// The values, valid until the row changes.
-    var buffer: UnsafeBufferPointer<PendingValue> { UnsafeBufferPointer(start: base + first, count: last &- first) }
+    var buffer: UnsafeBufferPointer<Element> { UnsafeBufferPointer(start: base + first, count: last &- first) }
 
     @inline(__always)
-    mutating func append(_ value: PendingValue) {
+    mutating func append(_ value: Element) {
         if last == capacity { grow() }
         (base + last).initialize(to: value)
         last &+= 1
@@ -161,22 +165,26 @@ struct PendingRow: RandomAccessCollection {
 
     mutating func removeAll() { first = 0; last = 0 }
 
-    /// Drops blank cells from the ends while there are more than `count`
-    /// (`TableText.spacersTrimmed`).
-    mutating func trimSpacers(to count: Int) {
-        let kept = TableText.spacersTrimmed(buffer, to: count)
-        (first, last) = (first &+ kept.lowerBound, first &+ kept.upperBound)
-    }
-
     @inline(never)
     private mutating func grow() {
-        let grown = UnsafeMutablePointer<PendingValue>.allocate(capacity: capacity * 2)
+        let grown = UnsafeMutablePointer<Element>.allocate(capacity: capacity * 2)
         grown.moveInitialize(from: base + first, count: last - first)
         base.deallocate()
         base = grown
         capacity *= 2
         last -= first
         first = 0
+    }
+}
+
+typealias PendingRow = RowBuffer<PendingValue>
+
+extension RowBuffer where Element == PendingValue {
+    /// Drops blank cells from the ends while there are more than `count`
+    /// (`TableText.spacersTrimmed`).
+    mutating func trimSpacers(to count: Int) {
+        let kept = TableText.spacersTrimmed(buffer, to: count)
+        (first, last) = (first &+ kept.lowerBound, first &+ kept.upperBound)
     }
 }
 
