@@ -207,9 +207,8 @@ final class Keywords: @unchecked Sendable {
     let s4Groups: KeywordTable, s4Labels: KeywordHits
     let total: Int, other: Int, article20: Int, contents: Int
 
-    let fieldKinds: [ValueKind]
-    /// `fieldKinds` by pointer, made once and never freed: the readers look a kind up for every
-    /// value they place, and an array's read is checked against its bounds.
+    /// The fields' kinds by field index, made once and never freed: the readers look a kind
+    /// up for every value they place, and an array's read is checked against its bounds.
     let fieldKindTable: UnsafePointer<ValueKind>
     /// The one version a field belongs to, or nil when it is in both.
     let fieldOnlyVersion: [FormVersion?]
@@ -237,7 +236,9 @@ final class Keywords: @unchecked Sendable {
     /// Field index of section 2 by row and column, `s2Width` to a row, or nil where the row has
     /// no such column.
     private let s2Fields: [Int?]
-    let s4Fields: UnsafeBufferPointer<Int>
+    /// Field indexes of section 4 by group and column, `s4Width` to a group (a buffer, as
+    /// `s3Fields`).
+    private let s4Fields: UnsafeBufferPointer<Int>
 
     private init() {
         let form = Form.standard
@@ -254,8 +255,7 @@ final class Keywords: @unchecked Sendable {
         other = index.id("其他")
         article20 = index.id("第二十条")
         contents = index.id("信息内容")
-        fieldKinds = form.fields.map(\.kind)
-        fieldKindTable = Self.table(fieldKinds)
+        fieldKindTable = Self.table(form.fields.map(\.kind))
         fieldOnlyVersion = form.fields.map { $0.versions.count == 1 ? $0.versions.first : nil }
         s3Width = form.s3Columns.count
         s3RowCount = form.s3Rows.count
