@@ -507,9 +507,7 @@ private struct PageReader {
             }
             table[slot] = CommonTag(bytes: word, length: bytes.count, name: name, closing: closing, inertInTables: inert)
         }
-        let pointer = UnsafeMutablePointer<CommonTag>.allocate(capacity: CommonTag.slots)
-        pointer.initialize(from: table, count: CommonTag.slots)
-        return UnsafePointer(pointer)
+        return .permanent(table)
     }()
 
     mutating func tag() {

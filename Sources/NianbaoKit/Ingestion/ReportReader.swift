@@ -454,14 +454,9 @@ public enum ReportReader {
             let bounds = fields.reduce(into: [0]) { $0.append($0.last! + $1.derivedFrom.count) }
             let count = Form.standard.fields.count
             precondition((sources + fields.map(\.index)).allSatisfy { $0 >= 0 && $0 < count })
-            func buffer(_ a: [Int]) -> UnsafeBufferPointer<Int> {
-                let b = UnsafeMutableBufferPointer<Int>.allocate(capacity: a.count)
-                _ = b.initialize(from: a)
-                return UnsafeBufferPointer(b)
-            }
-            targets = buffer(fields.map(\.index))
-            self.sources = buffer(sources)
-            self.bounds = buffer(bounds)
+            targets = .permanent(fields.map(\.index))
+            self.sources = .permanent(sources)
+            self.bounds = .permanent(bounds)
         }
     }
 

@@ -179,6 +179,25 @@ struct RowBuffer<Element>: RandomAccessCollection {
 
 typealias PendingRow = RowBuffer<PendingValue>
 
+extension UnsafeBufferPointer {
+    /// A copy of `values` that is never freed: a table made once from the form and read for
+    /// every report (`Keywords`, the derived sums, the page reader's common tags), whose reads
+    /// through a pointer are not each checked against an array's bounds.
+    static func permanent(_ values: [Element]) -> UnsafeBufferPointer<Element> {
+        let buffer = UnsafeMutableBufferPointer<Element>.allocate(capacity: Swift.max(values.count, 1))
+        _ = buffer.initialize(from: values)
+        return UnsafeBufferPointer(rebasing: buffer[..<values.count])
+    }
+}
+
+extension UnsafePointer {
+    /// `UnsafeBufferPointer.permanent(values)`'s first element (`values` is not empty).
+    static func permanent(_ values: [Pointee]) -> UnsafePointer<Pointee> {
+        precondition(!values.isEmpty)
+        return UnsafeBufferPointer.permanent(values).baseAddress!
+    }
+}
+
 extension RowBuffer where Element == PendingValue {
     /// Drops blank cells from the ends while there are more than `count`
     /// (`TableText.spacersTrimmed`).
@@ -255,7 +274,7 @@ final class Keywords: @unchecked Sendable {
         other = index.id("其他")
         article20 = index.id("第二十条")
         contents = index.id("信息内容")
-        fieldKindTable = Self.table(form.fields.map(\.kind))
+        fieldKindTable = .permanent(form.fields.map(\.kind))
         fieldOnlyVersion = form.fields.map { $0.versions.count == 1 ? $0.versions.first : nil }
         s3Width = form.s3Columns.count
         s3RowCount = form.s3Rows.count
@@ -263,7 +282,7 @@ final class Keywords: @unchecked Sendable {
         s4GroupCount = form.s4Groups.count
         s2Width = form.s2Columns.count
         precondition(s3RowCount + 1 <= 64 && form.s2Rows.count <= 64, "a RowSet holds the rows of a table")
-        s3Fields = Self.table(form.s3Rows.flatMap { r in
+        s3Fields = .permanent(form.s3Rows.flatMap { r in
             form.s3Columns.map { form.field(section: 3, row: r.id, column: $0.id)!.index }
         } + form.s3Columns.map { form.field(section: 3, row: "other", column: $0.id)!.index })
         s3FieldBase = s3Fields.baseAddress!
@@ -280,20 +299,11 @@ final class Keywords: @unchecked Sendable {
         s2Fields = form.s2Rows.flatMap { r in
             form.s2Columns.map { form.field(section: 2, row: r.id, column: $0.id)?.index }
         }
-        s4Fields = Self.table(form.s4Groups.flatMap { g in
+        s4Fields = .permanent(form.s4Groups.flatMap { g in
             form.s4Columns.map { form.field(section: 4, row: g.id, column: $0.id)!.index }
         })
         precondition((Array(s3Fields) + Array(s4Fields)).allSatisfy { $0 >= 0 && $0 < form.fields.count })
     }
-
-    /// `values` in a buffer that is never freed (the tables live as long as the program).
-    private static func table<T>(_ values: [T]) -> UnsafeBufferPointer<T> {
-        let buffer = UnsafeMutableBufferPointer<T>.allocate(capacity: values.count)
-        _ = buffer.initialize(from: values)
-        return UnsafeBufferPointer(buffer)
-    }
-
-    private static func table<T>(_ values: [T]) -> UnsafePointer<T> { table(values).baseAddress! }
 
     func s3Field(slot: Int, column: Int) -> Int {
         precondition(slot <= s3RowCount && column < s3Width)
