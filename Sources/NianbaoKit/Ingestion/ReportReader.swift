@@ -9,6 +9,9 @@ public enum ReportReader {
     /// report at all; anything a text report lacks becomes a warning.
     public static func read(bytes: [UInt8], file: String) throws(DecodingError) -> Report {
         let decoded = try Decoder.decode(bytes)
+        #if NIANBAO_ABLATION
+        if Ablation.skipped == .decoded { return Ablation.emptyReport(file, decoded) }
+        #endif
         let utf8 = decoded.utf8
         // The report is returned as made, not changed after: changing it copied it.
         if HTMLText.looksLikeHTML(utf8), let html = HTMLText.text(utf8) {
@@ -24,6 +27,9 @@ public enum ReportReader {
     /// page, and the report's layout is `html`.
     static func read(_ text: borrowing SplitText, file: String, decoded: DecodedText, page: Bool = false) -> Report {
         let lines = text.lines, separators = text.separators
+        #if NIANBAO_ABLATION
+        if Ablation.skipped == .lines { return Ablation.emptyReport(file, decoded) }
+        #endif
         let encoding = decoded.encoding
         var sink = ReadingSink()
         if encoding != .utf8 && encoding != .utf8BOM {
@@ -36,6 +42,9 @@ public enum ReportReader {
         }
         let title = findTitle(lines)
         let headings = findSections(lines)
+        #if NIANBAO_ABLATION
+        if Ablation.skipped == .headings { return Ablation.emptyReport(file, decoded) }
+        #endif
         var sectionLines = SectionLines()
         for h in headings { sectionLines[h.section] = lines[h.index].number }
 
@@ -53,6 +62,9 @@ public enum ReportReader {
         for (k, h) in headings.enumerated() {
             let end = k + 1 < headings.count ? headings[k + 1].index : lines.count
             let body = lines[(h.index + 1)..<end]
+            #if NIANBAO_ABLATION
+            if Ablation.skips(section: h.section) { continue }
+            #endif
             switch h.section {
             case 2, 3, 4:
                 let table: (layout: TableLayout, hasCells: Bool)
