@@ -305,19 +305,21 @@ final class Keywords: @unchecked Sendable {
         precondition((Array(s3Fields) + Array(s4Fields)).allSatisfy { $0 >= 0 && $0 < form.fields.count })
     }
 
+    // The tables are read through pointers, unchecked: each look-up checks its row (and
+    // column) here, a negative one too (one unsigned comparison), as an array's read did.
     func s3Field(slot: Int, column: Int) -> Int {
-        precondition(slot <= s3RowCount && column < s3Width)
+        precondition(UInt(bitPattern: slot) <= UInt(s3RowCount) && UInt(bitPattern: column) < UInt(s3Width))
         return s3Fields[slot * s3Width + column]
     }
     /// The fields of a row slot, by column.
     func s3Fields(slot: Int) -> UnsafeBufferPointer<Int> {
-        precondition(slot <= s3RowCount)
+        precondition(UInt(bitPattern: slot) <= UInt(s3RowCount))
         return UnsafeBufferPointer(start: s3FieldBase + slot &* s3Width, count: s3Width)
     }
     /// The fields of section 4's group `group`, by column; all its groups' with nil.
     func s4Fields(group: Int?) -> UnsafeBufferPointer<Int> {
         guard let group else { return s4Fields }
-        precondition(group < s4GroupCount)
+        precondition(UInt(bitPattern: group) < UInt(s4GroupCount))
         return UnsafeBufferPointer(rebasing: s4Fields[(group * s4Width)..<((group + 1) * s4Width)])
     }
     /// The rows a table of each version has (nil: rows of both).
