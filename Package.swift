@@ -67,12 +67,24 @@ let package = Package(
         ),
         // The build id of the running code, which keys the report cache (a header, no library).
         .systemLibrary(name: "CBuildID"),
+        // TCMalloc, the executable's memory allocator in place of the C library's: a load
+        // makes and frees some fifty blocks a report on each core (its text, lines, cells,
+        // findings), and with TCMalloc's per-thread caches a load of the 100,000 bench
+        // reports takes 5% less time (0.954 and 0.918 of it, 16 and 12 alternating pairs; the
+        // C library's malloc with a larger thread cache or without trimming: 0.99–1.01;
+        // jemalloc 1.04, mimalloc 1.02). Peak memory the same (265 MB). Linux only.
+        .systemLibrary(
+            name: "CTCMalloc",
+            pkgConfig: "libtcmalloc_minimal",
+            providers: [.apt(["libgoogle-perftools-dev"])]
+        ),
         .target(name: "NianbaoKit", dependencies: ["CBuildID"], exclude: ["PGO"], swiftSettings: fastCPU + profileGuided),
         .executableTarget(
             name: "nianbao",
             dependencies: [
                 "NianbaoKit",
                 "CLibedit",
+                .target(name: "CTCMalloc", condition: .when(platforms: [.linux])),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -21,8 +21,9 @@ nianbao_ensure_dependencies() {
   command -v pkg-config >/dev/null 2>&1 || missing+=(pkg-config)
   if command -v pkg-config >/dev/null 2>&1; then
     pkg-config --exists libedit || missing+=(libedit-dev)
+    pkg-config --exists libtcmalloc_minimal || missing+=(libgoogle-perftools-dev)
   else
-    missing+=(libedit-dev)
+    missing+=(libedit-dev libgoogle-perftools-dev)
   fi
   if [ ${#missing[@]} -gt 0 ]; then nianbao_apt_install "${missing[@]}"; fi
   if ! command -v swift >/dev/null 2>&1; then

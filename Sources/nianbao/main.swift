@@ -9,6 +9,20 @@ import NianbaoKit
 #if canImport(Glibc)
 import Glibc
 #endif
+#if canImport(CTCMalloc)
+import CTCMalloc
+#endif
+
+/// The memory allocator the executable runs with, for `--version`. Naming a TCMalloc function
+/// also keeps the library linked where the linker drops libraries nothing calls by name
+/// (`--as-needed`): its `malloc` replaces the C library's only if it is loaded.
+let memoryAllocator: String = {
+    #if canImport(CTCMalloc)
+    return String(cString: tc_version(nil, nil, nil))
+    #else
+    return "the C library's malloc"
+    #endif
+}()
 
 struct NianbaoCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -25,7 +39,7 @@ struct NianbaoCommand: ParsableCommand {
           2  bad usage
           3  --strict (or check --strict) and check found violations or reading findings
         """,
-        version: "nianbao 0.1.0"
+        version: "nianbao 0.1.0 (memory: \(memoryAllocator))"
     )
 
     @Option(name: .customShort("c"), help: ArgumentHelp("Run COMMANDS (separated by ; or newlines), print their output, exit.", valueName: "COMMANDS"))
