@@ -82,7 +82,7 @@ final class LabelMatcher {
         while slots[slot] >= 0 {
             let entry = entries[Int(slots[slot])]
             if entry.hash == hash && Int(entry.rawCount) == n
-                && memcmp(arenaBase + Int(entry.raw), bytes, n) == 0 {
+                && Bytes.equal(arenaBase + Int(entry.raw), bytes, count: n) {
                 folded = UnsafeBufferPointer(start: arenaBase + Int(entry.folded), count: Int(entry.foldedCount))
                 return entry.hits
             }

@@ -422,6 +422,28 @@ enum Bytes {
         return i
     }
 
+    /// Whether the `n` bytes at `a` and at `b` are the same. Inlined, not `memcmp`: what is
+    /// compared is a label or a key word, a few dozen bytes, and a call of `memcmp` for each
+    /// (a hundred a report) cost more in time than its instructions say (1.7% of a load's).
+    /// Eight bytes at a time, the last eight overlapping those before.
+    @inline(__always)
+    static func equal(_ a: UnsafeRawPointer, _ b: UnsafeRawPointer, count n: Int) -> Bool {
+        if n < 8 {
+            var i = 0
+            while i < n {
+                if a.load(fromByteOffset: i, as: UInt8.self) != b.load(fromByteOffset: i, as: UInt8.self) { return false }
+                i &+= 1
+            }
+            return true
+        }
+        var i = 0
+        while i &+ 8 < n {
+            if a.loadUnaligned(fromByteOffset: i, as: UInt64.self) != b.loadUnaligned(fromByteOffset: i, as: UInt64.self) { return false }
+            i &+= 8
+        }
+        return a.loadUnaligned(fromByteOffset: n &- 8, as: UInt64.self) == b.loadUnaligned(fromByteOffset: n &- 8, as: UInt64.self)
+    }
+
     static func contains(_ s: TextBytes, _ b: UInt8) -> Bool {
         guard let base = s.base.baseAddress, !s.isEmpty else { return false }
         return memchr(base + s.startIndex, Int32(b), s.count) != nil
@@ -445,7 +467,7 @@ enum Bytes {
         return needle.withUnsafeBufferPointer { word in
             while i < end, let hit = memchr(base + i, Int32(last), end - i) {
                 let at = base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
-                if before == 0 || memcmp(base + at - before, word.baseAddress!, before) == 0 {
+                if before == 0 || equal(base + at - before, word.baseAddress!, count: before) {
                     found += 1
                     if found >= n { return true }
                     i = at + needle.count       // the next occurrence starts after this one

@@ -969,9 +969,9 @@ struct Section2Reader: RowReader {
 /// header; some reports print three rows instead, one per group (行政复议, 未经复议直接起诉,
 /// 复议后起诉), each with its five results.
 struct Section4Reader: TableSectionReader {
-    /// A text cell and the values after it: `values[start..<end]` of the table's values, and
-    /// the group the cell names (if any). The values are one array for the whole table, so
-    /// that a header of twenty cells does not grow twenty arrays.
+    /// A text cell and the values after it: `values[start..<end]` of the table's values (`end`
+    /// is set by `finish`), and the group the cell names (if any). The values are one array for
+    /// the whole table, so that a header of twenty cells does not grow twenty arrays.
     struct Segment { var group: Int?; var line: Int; var start: Int; var end: Int }
 
     var sink: ReadingSink
@@ -992,8 +992,8 @@ struct Section4Reader: TableSectionReader {
     mutating func cell(_ cell: RawCell) {
         let value = CellClassifier.classify(cell.bytes, marks)
         if value.isValue {
+            // The segment's end is set once, in `finish`: a value's only write is its own.
             all.append(PendingValue(cell: cell, value: value))
-            segments[segments.count - 1].end = all.count
             return
         }
         let hits = labels.match(cell.bytes)
@@ -1009,6 +1009,8 @@ struct Section4Reader: TableSectionReader {
     mutating func close() {}
 
     mutating func finish() {
+        // Each segment ends where the next begins, the last where the values do.
+        for k in segments.indices { segments[k].end = k + 1 < segments.count ? segments[k + 1].start : all.count }
         let (all, segments) = (self.all, self.segments)
         func values(_ segment: Segment) -> ArraySlice<PendingValue> { all[segment.start..<segment.end] }
         let width = keywords.s4Width
