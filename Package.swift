@@ -32,8 +32,8 @@ let fastCPU: [SwiftSetting] = {
 /// paths are laid out straight and the cold ones moved aside. `Scripts/pgo` makes the profile,
 /// `Sources/NianbaoKit/PGO/NianbaoKit.profdata`, from an instrumented build loading, querying,
 /// checking and exporting a generated corpus (not the benchmark's) and running the golden
-/// transcripts; with it a load of the 100,000 benchmark reports takes 6% less time (sixteen
-/// alternating pairs). Release builds only. A function changed since the profile was made is
+/// transcripts; with it a load of the 100,000 benchmark reports takes 7% less time (0.932 of
+/// it, sixteen alternating pairs). Release builds only. A function changed since the profile was made is
 /// compiled as without it (Scripts/bench says when the sources differ from the profile's).
 /// Not with `NIANBAO_NO_PGO=1` (Scripts/pgo's instrumented build), nor with a toolchain
 /// before the one the profile was made with: its format is that LLVM's.
@@ -70,9 +70,9 @@ let package = Package(
         // TCMalloc, the executable's memory allocator in place of the C library's: a load
         // makes and frees some fifty blocks a report on each core (its text, lines, cells,
         // findings), and with TCMalloc's per-thread caches a load of the 100,000 bench
-        // reports takes 5% less time (0.954 and 0.918 of it, 16 and 12 alternating pairs; the
-        // C library's malloc with a larger thread cache or without trimming: 0.99–1.01;
-        // jemalloc 1.04, mimalloc 1.02). Peak memory the same (265 MB). Linux only.
+        // reports takes 8% less time (0.917 of it, sixteen alternating pairs; preloaded, 0.954
+        // and 0.918; the C library's malloc with a larger thread cache or without trimming:
+        // 0.99–1.01; jemalloc 1.04, mimalloc 1.02). Peak memory the same (265 MB). Linux only.
         .systemLibrary(
             name: "CTCMalloc",
             pkgConfig: "libtcmalloc_minimal",
