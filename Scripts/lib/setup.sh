@@ -4,6 +4,16 @@
 
 nianbao_root() { cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd; }
 
+# The profile release builds of the library are optimised with (Scripts/pgo makes it), from the
+# package's root; beside it, the digest of the sources it was made from.
+nianbao_profile=Sources/NianbaoKit/PGO/NianbaoKit.profdata
+nianbao_profile_sources=Sources/NianbaoKit/PGO/NianbaoKit.sources
+
+# Whether the profile was made from the library's sources as they are now.
+nianbao_profile_is_current() {
+  [ "$(cat "$nianbao_profile_sources" 2>/dev/null)" = "$(Scripts/lib/sources-digest)" ]
+}
+
 nianbao_apt_install() {
   local sudo=""
   if [ "$(id -u)" -ne 0 ]; then
