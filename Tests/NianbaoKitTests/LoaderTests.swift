@@ -257,3 +257,21 @@ private extension Corpus {
         return (0..<count).compactMap { integer(field.index, $0) }.reduce(0, +)
     }
 }
+
+extension LoaderTests {
+    /// A file the listing found regular is read without `fstat`, into room for 64 KB first:
+    /// files at, just past and well past that size are read whole, byte for byte, as is an
+    /// empty one; a missing one names its error.
+    func testAListedFileIsReadWholeAtAnySize() throws {
+        var folder = OpenFolder()
+        for size in [0, 1, (1 << 16) - 1, 1 << 16, (1 << 16) + 1, 200_001] {
+            let path = base + "/listed-\(size).txt"
+            let bytes = (0..<size).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ $0 >> 8) }
+            try Data(bytes).write(to: URL(fileURLWithPath: path))
+            XCTAssertEqual(try Loader.readListedFile(path, in: &folder), bytes, "\(size) bytes")
+        }
+        XCTAssertThrowsError(try Loader.readListedFile(base + "/gone.txt", in: &folder)) { error in
+            XCTAssertEqual((error as? Loader.LoadError)?.message, "No such file or directory")
+        }
+    }
+}

@@ -348,18 +348,18 @@ public final class Corpus: @unchecked Sendable {
     private func appendAttributes(_ reports: [Report]) {
         var codes: [Int32] = []
         codes.reserveCapacity(reports.count)
+        // The name is looked up once, and added by that lookup when it is new: a year's
+        // reports are nearly all from bodies not yet seen, each hashed twice when it was
+        // looked up and then added.
+        func codeOf(_ slot: inout Int32) -> Int32 { slot }
         // By index: a report taken from the array by `for … in` is copied, a retain for
         // each of its arrays and strings.
         for k in reports.indices {
             let org = reports[k].org ?? ""
-            if let code = orgIndex[PrintedName(org)] {
-                codes.append(code)
-            } else {
-                let code = Int32(orgNames.count)
-                orgIndex[PrintedName(org)] = code
-                orgNames.append(org)
-                codes.append(code)
-            }
+            let next = Int32(orgNames.count)
+            let code = codeOf(&orgIndex[PrintedName(org), default: next])
+            if code == next { orgNames.append(org) }
+            codes.append(code)
         }
         orgCodes += codes
         files += reports.lazy.map(\.file)

@@ -23,6 +23,8 @@ import Synchronization
 
 final class LoadSchedule: @unchecked Sendable {
     let files: [String]
+    /// Those of the files that the listing did not find regular files (see `Loader.list`).
+    let irregular: Set<String>
     let batchSize: Int
     /// Files parsed by a worker at a time, their readings stored together (`ResultSlots.parse`).
     let runLength: Int
@@ -40,9 +42,10 @@ final class LoadSchedule: @unchecked Sendable {
     /// Set when the load is cancelled: workers stop claiming runs.
     private var stopped = false
 
-    init(files: [String], batchSize: Int, runLength: Int) {
+    init(files: [String], irregular: Set<String> = [], batchSize: Int, runLength: Int) {
         precondition(batchSize % runLength == 0, "a run never spans two batches")
         self.files = files
+        self.irregular = irregular
         self.batchSize = batchSize
         self.runLength = runLength
         batchCount = (files.count + batchSize - 1) / batchSize
@@ -84,7 +87,7 @@ final class LoadSchedule: @unchecked Sendable {
             guard let target, cancel?.isSet != true else { return }
             let first = run * runLength
             let batchStart = batch * batchSize
-            target.parse(files[first..<min(first + runLength, files.count)], from: first - batchStart, in: &folder, cache: cache)
+            target.parse(files[first..<min(first + runLength, files.count)], from: first - batchStart, in: &folder, cache: cache, irregular: irregular)
             condition.withLock {
                 parsedRuns[batch] += 1
                 if parsedRuns[batch] == runs(of: batch) { condition.broadcast() }
