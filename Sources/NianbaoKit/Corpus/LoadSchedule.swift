@@ -42,7 +42,7 @@ final class LoadSchedule: @unchecked Sendable {
     /// Set when the load is cancelled: workers stop claiming runs.
     private var stopped = false
 
-    init(files: [String], irregular: Set<String>, batchSize: Int, runLength: Int) {
+    init(files: [String], irregular: Set<String> = [], batchSize: Int, runLength: Int) {
         precondition(batchSize % runLength == 0, "a run never spans two batches")
         self.files = files
         self.irregular = irregular
